@@ -29,6 +29,8 @@ export interface StreamConfig {
   maxReplayAgeMs: number;
   /** The stream stops reading while this many events wait for delivery (all processors). */
   maxBufferedEvents: number;
+  /** How long nothing may be read before checking whether the collector is stuck. */
+  stallCheckIntervalMs?: number;
 }
 
 export interface RetryOptions {
