@@ -22,3 +22,17 @@ function copyAssets(dir) {
 }
 
 copyAssets(sourceRoot);
+
+// --version reports the commit; a tree without git (an unpacked tarball) says so.
+function gitCommit() {
+  try {
+    const { execFileSync } = require('node:child_process');
+    const options = { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] };
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], options).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+const buildInfo = { version: manifest.version, commit: gitCommit() };
+fs.writeFileSync(path.join(distRoot, 'build-info.generated.json'), JSON.stringify(buildInfo) + '\n');
