@@ -138,7 +138,10 @@ function networkError(error: unknown): GatewayCallError {
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
   const codeText = typeof code === 'string' && code.length > 0 ? code : 'ERR_NETWORK';
-  return new GatewayCallError(message.length > 0 ? message : codeText, codeText);
+  if (message.length === 0) return new GatewayCallError(codeText, codeText);
+  // "socket hang up" alone does not say what happened to the connection.
+  const words = message.includes(codeText) ? message : `${message} (${codeText})`;
+  return new GatewayCallError(words, codeText);
 }
 
 /** Reads a response body, keeping its first maxBytes; resolves when the body ends. */
