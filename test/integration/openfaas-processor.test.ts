@@ -439,6 +439,51 @@ describe('OpenFaaS processor against the gateway stand-in', function () {
       assert.match(processor!.health().reason ?? '', /processor "openfaas" has no basic_auth/);
     });
 
+    it('skips a malformed function entry, naming the field, and routes the rest', async () => {
+      const log = new CapturedLog();
+      await startGateway();
+      const listing = [
+        { name: 'echo', image: 'functions/echo', annotations: { topic: 'VmPoweredOnEvent' } },
+        { image: 'functions/nameless', annotations: { topic: 'VmPoweredOnEvent' } },
+      ];
+      gateway.failSystem({
+        status: 200,
+        body: JSON.stringify(listing),
+        contentType: 'application/json',
+      });
+      await startProcessor({}, log.logger);
+
+      assert.deepEqual(processor!.route(cloudEvent('VmPoweredOnEvent')), ['echo']);
+      const skipped = log.messages().filter((line) => line.msg === 'function skipped');
+      assert.deepEqual(
+        skipped.map((line) => line.problem),
+        ['/system/functions[1].name: missing or not a function name'],
+      );
+    });
+
+    it('refuses a listing that is not an array', async () => {
+      await startGateway();
+      gateway.failSystem({
+        status: 200,
+        body: '{"functions":[]}',
+        contentType: 'application/json',
+      });
+      await startProcessor();
+      assert.equal(processor!.route(cloudEvent('VmPoweredOnEvent')), undefined);
+      assert.match(processor!.health().reason ?? '', /\/system\/functions: expected a JSON array/);
+    });
+
+    it('keeps credentials written into the address out of its messages', async () => {
+      await startGateway();
+      await gateway.goDown();
+      const address = gateway.url.replace('http://', 'http://admin:url-secret-5521@');
+      processor = new OpenFaasProcessor(processorConfig(address), silentLogger());
+      await processor.start();
+      const reason = processor.health().reason ?? '';
+      assert.match(reason, new RegExp(`^OpenFaaS gateway ${gateway.url}: `));
+      assert.ok(!reason.includes('url-secret-5521'));
+    });
+
     it('lists no more after stop()', async () => {
       await startGateway();
       await startProcessor({ topicRefreshIntervalMs: 10 });

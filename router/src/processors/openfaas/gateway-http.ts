@@ -55,7 +55,13 @@ export class GatewayHttp {
     auth: BasicAuth | undefined,
     private readonly timeoutMs: number,
   ) {
-    const url = new URL(address);
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      // Not echoed: a mistyped address may hold credentials.
+      throw new Error('OpenFaaS address is not a URL (expected e.g. http://127.0.0.1:8080)');
+    }
     url.username = '';
     url.password = '';
     this.displayAddress = url.toString().replace(/\/+$/, '');

@@ -31,6 +31,13 @@ export class GatewayAnswerError extends Error {
 /** A listing body larger than this is refused rather than held in memory. */
 const maxListingBytes = 16 * 1024 * 1024;
 
+/**
+ * One listing of every namespace; throws GatewayAnswerError or GatewayCallError when any part
+ * of it fails, so a half listing never replaces a whole one.
+ *
+ * Limitation: namespaces are listed one after another, each call with its own timeout, so a
+ * slow gateway with many namespaces takes up to (namespaces + 2) x timeoutMs per refresh.
+ */
 export async function listFunctions(gateway: GatewayHttp): Promise<FunctionListing> {
   const problems: string[] = [];
   const defaults = parseFunctions(await getJson(gateway, '/system/functions'), '', problems);

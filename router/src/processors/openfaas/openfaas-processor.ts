@@ -55,8 +55,10 @@ export class OpenFaasProcessor implements Processor {
   }
 
   async stop(): Promise<void> {
+    // The refresher first, so the listing aborted by close() is not reported as an outage.
+    const refresherStopped = this.refresher.stop();
     this.gateway.close();
-    await this.refresher.stop();
+    await refresherStopped;
   }
 
   /** Lists the gateway's functions now rather than at the next interval. */

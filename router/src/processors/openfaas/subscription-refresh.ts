@@ -71,7 +71,12 @@ export class SubscriptionRefresher {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.refreshNow().then(() => this.schedule());
+      this.refreshNow()
+        .catch((error: unknown) => {
+          // refresh() handles gateway failures; this is a bug, and must not end the loop.
+          this.logger.error({ err: error }, 'refreshing subscriptions failed unexpectedly');
+        })
+        .finally(() => this.schedule());
     }, this.options.intervalMs);
     // The refresh alone must not keep the process alive at shutdown.
     this.timer.unref();
