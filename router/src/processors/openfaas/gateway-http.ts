@@ -114,8 +114,8 @@ export class GatewayHttp {
         body,
       };
     } catch (error) {
-      if (error instanceof GatewayCallError) throw error;
       if (timedOut) throw this.timeoutError();
+      if (error instanceof GatewayCallError) throw error;
       throw networkError(error);
     } finally {
       clearTimeout(timer);
