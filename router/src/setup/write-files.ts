@@ -1,0 +1,89 @@
+// Writes the rendered files under the target root. Each file is written to a temporary name
+// in its own folder with its final mode, then renamed over the old one, so a crash or a power
+// cut leaves the old file or the new one, never half of either, and a secret is never briefly
+// world-readable.
+import {
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { SystemFile } from './system-files';
+import { routerConfigPath } from './system-files';
+
+export const routerUser = 'vmware-event-router';
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** The router user's ids from the target's /etc/passwd; undefined when it has no such user. */
+export function lookUpRouterUser(root: string): Owner | undefined {
+  const passwdPath = join(root, 'etc/passwd');
+  if (!existsSync(passwdPath)) return undefined;
+  for (const line of readFileSync(passwdPath, 'utf8').split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name === routerUser && uid !== undefined && gid !== undefined) {
+      return { uid: Number(uid), gid: Number(gid) };
+    }
+  }
+  return undefined;
+}
+
+export interface WriteOptions {
+  root: string;
+  routerOwner: Owner;
+  /** Names a copy of a config.json someone edited, before it is replaced. */
+  backupSuffix: string;
+  onWritten: (path: string, what: 'written' | 'removed' | 'kept a copy') => void;
+}
+
+export function writeSystemFiles(files: SystemFile[], options: WriteOptions): void {
+  for (const file of files) {
+    const target = join(options.root, file.path);
+    if (file.content === null) {
+      if (existsSync(target)) {
+        rmSync(target, { force: true });
+        options.onWritten(file.path, 'removed');
+      }
+      continue;
+    }
+    if (file.path === routerConfigPath) keepEditedConfig(target, file.content, options);
+    const owner = file.ownedByRouter === true ? options.routerOwner : { uid: 0, gid: 0 };
+    writeAtomically(target, file.content, file.mode, owner);
+    options.onWritten(file.path, 'written');
+  }
+}
+
+/** Someone may have changed the router config over SSH since the last run: keep their copy. */
+function keepEditedConfig(target: string, content: string, options: WriteOptions): void {
+  if (!existsSync(target) || readFileSync(target, 'utf8') === content) return;
+  const copy = `${target}.${options.backupSuffix}.bak`;
+  copyFileSync(target, copy);
+  options.onWritten(`${routerConfigPath}.${options.backupSuffix}.bak`, 'kept a copy');
+}
+
+function writeAtomically(target: string, content: string, mode: number, owner: Owner): void {
+  mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+  const temporary = `${target}.setup-tmp`;
+  rmSync(temporary, { force: true });
+  const fd = openSync(temporary, 'wx', mode);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // Only root may give files away; an unprivileged test run keeps its own user.
+  if (process.getuid?.() === 0) chownSync(temporary, owner.uid, owner.gid);
+  renameSync(temporary, target);
+}
