@@ -1,5 +1,6 @@
 // Errors of the store that an operator acts on. The CLI prints their message without a stack
 // trace: the message alone names the file and says what to do.
+import path from 'node:path';
 
 /** Exit status for a store an operator must fix first (EX_CONFIG of sysexits.h). A systemd
  * unit lists it in RestartPreventExitStatus= so a broken database is not a crash loop. */
@@ -25,7 +26,8 @@ export class DatabaseUnusableError extends StoreOperatorError {
   ) {
     super(
       `database ${file}: ${problem}. Restore a backup with ` +
-        '`vmware-event-router restore --data-dir DIR --from BACKUP`, or move the file ' +
+        `\`vmware-event-router restore --data-dir ${path.dirname(file)} --from BACKUP\`, ` +
+        'or move the file ' +
         '(and its -wal and -shm files) aside to start with an empty store; events not yet ' +
         'delivered are then lost',
       options,
