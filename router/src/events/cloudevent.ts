@@ -85,25 +85,24 @@ function currentTime(): Date {
 let lastSource: { given: string; clean: string } | undefined;
 
 /**
- * The source URL without user name and password; the string as given when it has none (so
+ * The source URL without user name and password; otherwise exactly as given (so
  * `https://10.0.0.1:443/sdk` keeps its port, as the original appliance wrote it).
  */
 export function sourceWithoutCredentials(given: string): string {
   if (lastSource?.given === given) return lastSource.clean;
   let clean = given;
   if (given.includes('@')) {
-    try {
-      const url = new URL(given);
-      if (url.username || url.password) {
-        url.username = '';
-        url.password = '';
-        clean = url.toString();
-      }
-    } catch (error) {
+    const authorityStart = given.indexOf('://') + 3;
+    const rest = given.slice(authorityStart);
+    const authorityLength = rest.search(/[/?#]/);
+    const authority = authorityLength < 0 ? rest : rest.slice(0, authorityLength);
+    const at = authority.lastIndexOf('@');
+    if (authorityStart >= 3 && at >= 0) {
+      clean = given.slice(0, authorityStart) + rest.slice(at + 1);
+    }
+    if (!URL.canParse(clean)) {
       // Not shown: the text may hold a password.
-      throw new CloudEventBuildError('source is not a URL (not shown: it may hold credentials)', {
-        cause: error,
-      });
+      throw new CloudEventBuildError('source is not a URL (not shown: it may hold credentials)');
     }
   }
   lastSource = { given, clean };

@@ -116,8 +116,8 @@ export function decodeEvent(element: XmlElement): DecodedEvent {
     data = {};
   }
 
-  if (!childNamed(element, 'key')) problems.push('Event.Key: missing');
-  if (!childNamed(element, 'createdTime')) problems.push('Event.CreatedTime: missing');
+  if (!childNamed(element, 'key')) problems.push(`${spec.name}.Key: missing`);
+  if (!childNamed(element, 'createdTime')) problems.push(`${spec.name}.CreatedTime: missing`);
   const key = typeof data.Key === 'number' ? data.Key : 0;
   const createdTime = typeof data.CreatedTime === 'string' ? data.CreatedTime : ZERO_DATE_TIME;
   const event: DecodedEvent = { className, key, createdTime, data, problems };
