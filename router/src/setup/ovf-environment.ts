@@ -16,6 +16,8 @@ export const vmtoolsdArgs = ['--cmd', 'info-get guestinfo.ovfEnv'];
 /** Where the document came from, for messages: a file path or `vmtoolsd`. */
 export interface OvfEnvironmentSource {
   ovfEnvFile?: string;
+  /** The environment vmtoolsd runs in (its PATH finds it). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function readOvfEnvironmentText(source: OvfEnvironmentSource): {
@@ -31,7 +33,7 @@ export function readOvfEnvironmentText(source: OvfEnvironmentSource): {
     }
   }
   const origin = 'OVF environment from vmtoolsd';
-  const result = spawnSync('vmtoolsd', vmtoolsdArgs, { encoding: 'utf8' });
+  const result = spawnSync('vmtoolsd', vmtoolsdArgs, { encoding: 'utf8', env: source.env });
   if (result.error !== undefined) {
     throw new SetupInputError([`${origin}: vmtoolsd could not run (${result.error.message})`]);
   }

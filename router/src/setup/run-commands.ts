@@ -14,6 +14,8 @@ export class SystemCommandError extends Error {
 
 export interface RunOptions {
   runLive: boolean;
+  /** The environment the commands run in; their PATH finds them. */
+  env?: NodeJS.ProcessEnv;
   onRun: (command: SystemCommand, outcome: 'ran' | 'skipped', output: string) => void;
 }
 
@@ -30,6 +32,7 @@ export function runSystemCommands(commands: SystemCommand[], options: RunOptions
       input: command.stdin ?? '',
       encoding: 'utf8',
       timeout: commandTimeoutMs,
+      env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();

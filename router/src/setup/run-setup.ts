@@ -23,6 +23,8 @@ export interface SetupOptions {
   /** Also run the commands that act on the running system when root is not `/`. */
   runLiveCommands?: boolean;
   now?: () => Date;
+  /** The environment of vmtoolsd and the system commands; the process's own by default. */
+  env?: NodeJS.ProcessEnv;
   /** Where progress lines are echoed besides the log file (the console at boot). */
   echo?: NodeJS.WritableStream;
 }
@@ -36,7 +38,10 @@ export function runSetup(options: SetupOptions): number {
 
   let settings: ApplianceSettings;
   try {
-    const { text, origin } = readOvfEnvironmentText({ ovfEnvFile: options.ovfEnvFile });
+    const { text, origin } = readOvfEnvironmentText({
+      ovfEnvFile: options.ovfEnvFile,
+      env: options.env,
+    });
     const properties = new OvfProperties(parseOvfEnvironment(text, origin));
     settings = readApplianceSettings(properties);
   } catch (error) {
@@ -70,6 +75,7 @@ export function runSetup(options: SetupOptions): number {
     });
     runSystemCommands(commands, {
       runLive: options.root === '/' || options.runLiveCommands === true,
+      env: options.env,
       onRun: (command, outcome, output) => {
         const line = `${outcome} ${command.program} ${command.args.join(' ')}: ${command.purpose}`;
         report.log(output === '' ? line : `${line}\n${output}`);
