@@ -51,7 +51,10 @@ describe('first-boot setup with special characters', () => {
   }
 
   function withNastyValues(base: Record<string, string>): Record<string, string> {
-    const properties = { ...base, http_proxy: 'http://proxy.corp.example.com:3128' };
+    const properties: Record<string, string> = {
+      ...base,
+      http_proxy: 'http://proxy.corp.example.com:3128',
+    };
     properties.proxy_username = valueFor('proxy_username');
     properties.vcenter_username = `CORP\\${valueFor('vcenter_username')}`;
     for (const name of secretNames) properties[name] = valueFor(name);
