@@ -75,3 +75,26 @@ export function sqliteCode(error: unknown): string {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+export interface OperatorOutput {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Runs an operator command's body: a StoreOperatorError becomes one line on standard error and
+ * its exit status (no stack trace); anything else is a bug and propagates.
+ */
+export async function runOperatorCommand(
+  name: string,
+  output: OperatorOutput,
+  body: () => Promise<void> | void,
+): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (!(error instanceof StoreOperatorError)) throw error;
+    output.stderr.write(`vmware-event-router ${name}: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  }
+}
