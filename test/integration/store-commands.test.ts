@@ -239,6 +239,10 @@ describe('store commands', () => {
       assert.equal(ran.exitCode, 0, ran.stderr);
       assert.match(ran.stdout, /backup written to .*router-backup\.db/);
       assert.equal(fs.statSync(out).mode & 0o777, 0o600);
+      const beside = fs
+        .readdirSync(path.dirname(out))
+        .filter((f) => f.startsWith('router-backup'));
+      assert.deepEqual(beside, ['router-backup.db'], 'one self-contained file');
 
       const target = path.join(path.dirname(data.dir), 'restored');
       const restored = await run(restoreCommand, ['--data-dir', target, '--from', out]);
@@ -291,6 +295,11 @@ describe('store commands', () => {
       } finally {
         old.close();
       }
+      assert.deepEqual(
+        fs.readdirSync(data.dir).filter((f) => f.includes('restoring')),
+        [],
+        'no leftovers of the restore',
+      );
       router = RouterStore.open({ dataDir: data.dir });
       assert.equal(router.readCheckpoint('vc01')?.lastKey, 5);
     });

@@ -31,12 +31,12 @@ export async function backupDatabase(dataDir: string, outFile: string): Promise<
     fs.writeFileSync(partial, '', { mode: 0o600, flag: 'wx' });
     // One step for all pages: a step-by-step backup restarts whenever the router commits.
     await db.backup(partial, { progress: () => 0x7fffffff });
+    toSingleFile(partial);
     validateRouterDatabase(partial);
     fsyncFile(partial);
     fs.renameSync(partial, out);
   } catch (error) {
-    fs.rmSync(partial, { force: true });
-    fs.rmSync(`${partial}-journal`, { force: true });
+    removeWithCompanions(partial);
     if (error instanceof StoreOperatorError) throw error;
     throw new StoreOperatorError(`backup to ${out} failed: ${messageOf(error)}`, {
       cause: error,
@@ -47,39 +47,42 @@ export async function backupDatabase(dataDir: string, outFile: string): Promise<
   return { file: out, bytes: fs.statSync(out).size };
 }
 
-/** Throws BackupInvalidError unless `file` is a healthy router database this build can use. */
-export function validateRouterDatabase(file: string): { schemaVersion: number } {
+/**
+ * Throws BackupInvalidError (naming `shownAs`) unless `file` is a healthy router database this
+ * build can use.
+ */
+export function validateRouterDatabase(file: string, shownAs = file): { schemaVersion: number } {
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new BackupInvalidError(file, `cannot be opened (${messageOf(error)})`, {
+    throw new BackupInvalidError(shownAs, `cannot be opened (${messageOf(error)})`, {
       cause: error,
     });
   }
   try {
     if (applicationIdOf(db) !== routerApplicationId) {
-      throw new BackupInvalidError(file, 'not a vmware-event-router database');
+      throw new BackupInvalidError(shownAs, 'not a vmware-event-router database');
     }
     const schemaVersion = schemaVersionOf(db);
     if (schemaVersion < 1 || schemaVersion > currentSchemaVersion) {
       throw new BackupInvalidError(
-        file,
+        shownAs,
         `schema version ${schemaVersion} is not one this router knows (1..${currentSchemaVersion})`,
       );
     }
     const missing = requiredTables.filter((table) => !hasTable(db, table));
     if (missing.length > 0 && schemaVersion === currentSchemaVersion) {
-      throw new BackupInvalidError(file, `tables missing: ${missing.join(', ')}`);
+      throw new BackupInvalidError(shownAs, `tables missing: ${missing.join(', ')}`);
     }
     const check = (db.pragma('integrity_check(5)') as { integrity_check: string }[])
       .map((row) => row.integrity_check)
       .filter((line) => line !== 'ok');
-    if (check.length > 0) throw new BackupInvalidError(file, `corrupt (${check.join('; ')})`);
+    if (check.length > 0) throw new BackupInvalidError(shownAs, `corrupt (${check.join('; ')})`);
     return { schemaVersion };
   } catch (error) {
     if (error instanceof BackupInvalidError) throw error;
-    throw new BackupInvalidError(file, `unreadable (${messageOf(error)})`, { cause: error });
+    throw new BackupInvalidError(shownAs, `unreadable (${messageOf(error)})`, { cause: error });
   } finally {
     db.close();
   }
@@ -98,35 +101,75 @@ export interface RestoreResult {
  */
 export function restoreDatabase(dataDir: string, fromFile: string, nowMs: number): RestoreResult {
   const from = path.resolve(fromFile);
-  const { schemaVersion } = validateRouterDatabase(from);
+  if (!fs.existsSync(from)) throw new BackupInvalidError(from, 'no such file');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock = acquireDataDirLock(dataDir, 'restore');
+  const file = databaseFile(dataDir);
+  // Checked as a private copy inside the data directory, so the backup itself is never
+  // touched (opening a WAL-mode file would create -shm beside it).
+  const incoming = `${file}.restoring`;
+  let keptAside: string | undefined;
   try {
-    const file = databaseFile(dataDir);
-    const incoming = `${file}.restoring`;
-    fs.rmSync(incoming, { force: true });
+    removeWithCompanions(incoming);
     fs.copyFileSync(from, incoming);
     fs.chmodSync(incoming, 0o600);
+    const { schemaVersion } = validateRouterDatabase(incoming, from);
+    toSingleFile(incoming);
     fsyncFile(incoming);
 
-    const keptAside = fs.existsSync(file) ? moveAside(file, nowMs) : undefined;
+    keptAside = fs.existsSync(file)
+      ? moveAside(file, `before-restore-${stamp(nowMs)}`)
+      : undefined;
     fs.renameSync(incoming, file);
     keepPrivate(file);
     fsyncDir(dataDir);
     return { file, keptAside, schemaVersion };
+  } catch (error) {
+    removeWithCompanions(incoming);
+    // Never leave the directory without a database: put the old one back.
+    if (keptAside && !fs.existsSync(file)) moveBack(keptAside, file);
+    if (error instanceof StoreOperatorError) throw error;
+    throw new StoreOperatorError(
+      `restore of ${from} failed: ${messageOf(error)}; the database was left as it was`,
+      { cause: error },
+    );
   } finally {
     lock.release();
   }
 }
 
+function stamp(nowMs: number): string {
+  return new Date(nowMs).toISOString().replace(/[:.]/g, '-');
+}
+
 /** Renames router.db and its -wal and -shm together, so the old one still opens as it was. */
-function moveAside(file: string, nowMs: number): string {
-  const stamp = new Date(nowMs).toISOString().replace(/[:.]/g, '-');
-  const aside = `${file}.before-restore-${stamp}`;
+function moveAside(file: string, suffixName: string): string {
+  const aside = `${file}.${suffixName}`;
   for (const suffix of ['-wal', '-shm', '']) {
     if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
   }
   return aside;
+}
+
+function moveBack(aside: string, file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(aside + suffix)) fs.renameSync(aside + suffix, file + suffix);
+  }
+}
+
+/** Folds a WAL into the file and leaves it in rollback mode: one self-contained file. */
+function toSingleFile(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
+  }
+  for (const suffix of ['-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
+
+function removeWithCompanions(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
 }
 
 function fsyncFile(file: string): void {
