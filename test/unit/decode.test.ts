@@ -287,6 +287,16 @@ describe('decodeEventsResponse', () => {
     assert.match(events[1].problems.join('; '), /without xsi:type.*Event\.Key: "oops"/);
   });
 
+  it('treats an xsi:nil element as absent', () => {
+    const decoded = decodeOne(
+      'UserLogoutSessionEvent',
+      eventStart + '<loginTime xsi:nil="true"/><callCount xsi:nil="true"/>',
+    );
+    assert.equal(decoded.data.LoginTime, null);
+    assert.equal(decoded.data.CallCount, 0);
+    assert.deepEqual(decoded.problems, []);
+  });
+
   it('ignores DynamicData bookkeeping elements, as Go did', () => {
     const decoded = decodeOne(
       'VmPoweredOnEvent',

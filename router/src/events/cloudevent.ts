@@ -114,9 +114,11 @@ const maxValidatedCombinations = 1_000;
 
 /**
  * Checks the event with the cloudevents SDK the first time a (source, type, API version)
- * combination is seen. Per event it would cost a copy and a schema run (bench/ measures it)
- * and prove nothing more: the other attributes cannot be invalid by construction (id is a
- * UUID, time comes from Date, subject is checked here, data is a JSON object).
+ * combination is seen. Measured here (Node 20, 2 busy cores): the SDK's constructor with
+ * validation costs about 6 µs an event, as much as building the event itself (10 µs, most of
+ * it the SHA-1 of the id), and about 10-15% of decoding a small event. Per event it would
+ * prove nothing more: the other attributes are valid by construction (id is a UUID, time comes
+ * from Date, subject is checked here to be non-empty, data is a JSON object).
  */
 function validateOnce(cloudEvent: RouterCloudEvent, event: DecodedEvent): void {
   if (cloudEvent.subject === '') {

@@ -80,6 +80,8 @@ export function decodeStruct(
       problems.push(`${spec.name}: unknown element ${child.local}; read generically`);
       continue;
     }
+    // xsi:nil: vCenter's way of writing an absent value; Go left the field at its zero.
+    if (child.nil) continue;
     const field = fields[index];
     const value = decodeField(child, field, spec, problems);
     if (field.repeated) {
