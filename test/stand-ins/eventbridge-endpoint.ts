@@ -74,6 +74,11 @@ interface Rule {
 }
 
 const jsonType = 'application/x-amz-json-1.1';
+/** AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=, Signature= */
+const authorizationShape = new RegExp(
+  '^AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?' +
+    'SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$',
+);
 const maxCallBytes = 262_144;
 
 export class EventBridgeEndpoint {
@@ -310,10 +315,7 @@ export class EventBridgeEndpoint {
   ): { accessKeyId?: string; error?: ServiceError } {
     const authorization = String(request.headers.authorization ?? '');
     const amzDate = request.headers['x-amz-date'];
-    const parsed =
-      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
-        authorization,
-      );
+    const parsed = authorizationShape.exec(authorization);
     if (parsed === null || typeof amzDate !== 'string') {
       return {
         error: {

@@ -1,5 +1,5 @@
 // PutEvents entries made of the router's CloudEvents, their size as AWS counts it, the split
-// into calls, the rule ARN, and what failures mean. Pure functions: no network here.
+// into calls, and what failures mean. Pure functions: no network here.
 import assert from 'node:assert/strict';
 import { maxCallBytes, splitIntoCalls } from '../../router/src/processors/eventbridge/batches';
 import {
@@ -14,7 +14,6 @@ import {
   classifyEntryError,
   describeError,
 } from '../../router/src/processors/eventbridge/failures';
-import { eventBusName, parseRuleArn } from '../../router/src/processors/eventbridge/rule-arn';
 import type { RouterCloudEvent } from '../../router/src/events/cloudevent-json';
 
 function vmPoweredOff(overrides: Partial<RouterCloudEvent['data']> = {}): RouterCloudEvent {
@@ -169,53 +168,6 @@ describe('EventBridge PutEvents calls', () => {
   });
 });
 
-describe('EventBridge rule ARNs', () => {
-  it('of a rule on the default bus', () => {
-    assert.deepEqual(parseRuleArn('arn:aws:events:eu-central-1:123456789012:rule/vm-events'), {
-      arn: 'arn:aws:events:eu-central-1:123456789012:rule/vm-events',
-      partition: 'aws',
-      region: 'eu-central-1',
-      account: '123456789012',
-      eventBus: 'default',
-      name: 'vm-events',
-    });
-  });
-
-  it('of a rule on a custom bus', () => {
-    const rule = parseRuleArn('arn:aws:events:us-east-1:123456789012:rule/vsphere/vm-events');
-    assert.equal(rule.eventBus, 'vsphere');
-    assert.equal(rule.name, 'vm-events');
-  });
-
-  it('of a rule on a partner bus, whose name has slashes', () => {
-    const rule = parseRuleArn(
-      'arn:aws:events:us-east-1:123456789012:rule/aws.partner/example.com/123/vm-events',
-    );
-    assert.equal(rule.eventBus, 'aws.partner/example.com/123');
-    assert.equal(rule.name, 'vm-events');
-  });
-
-  it('that are not rule ARNs are refused with the shape expected', () => {
-    for (const arn of [
-      'vm-events',
-      'arn:aws:events:us-east-1:123456789012:event-bus/vsphere',
-      'arn:aws:events:us-east-1:1234:rule/x',
-      'arn:aws:events:us-east-1:123456789012:rule/',
-      'arn:aws:events:us-east-1:123456789012:rule/bus/',
-    ]) {
-      assert.throws(() => parseRuleArn(arn), /is not an EventBridge rule ARN \(arn:aws:events:/);
-    }
-  });
-
-  it('and bus names given by ARN', () => {
-    assert.equal(
-      eventBusName('arn:aws:events:us-east-1:123456789012:event-bus/vsphere'),
-      'vsphere',
-    );
-    assert.equal(eventBusName('vsphere'), 'vsphere');
-  });
-});
-
 describe('EventBridge failures', () => {
   const sdkError = (name: string, status: number | undefined, message = 'm', fault = 'client') =>
     Object.assign(new Error(message), {
@@ -261,6 +213,13 @@ describe('EventBridge failures', () => {
       assert.equal(failure.kind, 'retry', describeError(error, []));
       assert.equal(failure.kind === 'retry' && failure.auth, false);
     }
+    const categoryOf = (error: Error) => {
+      const failure = classifyCallError(error, []);
+      return failure.kind === 'retry' ? failure.category : failure.kind;
+    };
+    assert.equal(categoryOf(network), 'unreachable');
+    assert.equal(categoryOf(sdkError('ThrottlingException', 400)), 'throttled');
+    assert.equal(categoryOf(sdkError('InternalException', 500, 'm', 'server')), 'server');
     assert.equal(describeError(network, []), 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1');
   });
 
@@ -276,7 +235,7 @@ describe('EventBridge failures', () => {
     ]) {
       assert.deepEqual(
         { ...classifyCallError(error, []), reason: '' },
-        { kind: 'retry', auth: true, reason: '' },
+        { kind: 'retry', auth: true, category: 'auth', reason: '' },
         error.name,
       );
     }

@@ -46,7 +46,7 @@ export class EventPattern {
     return new EventPattern(compileObject(pattern, ''), json);
   }
 
-  /** True when the event (the whole EventBridge event: source, detail-type, detail, ...) matches. */
+  /** True when the whole EventBridge event (source, detail-type, detail, ...) matches. */
   matches(event: Record<string, unknown>): boolean {
     return matchFields(this.root, event);
   }

@@ -34,9 +34,12 @@ const authNames: ReadonlySet<string> = new Set([
   'UnrecognizedClientException',
 ]);
 
+/** What kind of trouble a failed call is; a lasting problem is logged once per kind. */
+export type FailureCategory = 'auth' | 'unreachable' | 'throttled' | 'server' | 'no-such-bus';
+
 export type CallFailure =
   /** Try the same entries again later; `auth` when the credentials are the problem. */
-  | { kind: 'retry'; reason: string; auth: boolean }
+  | { kind: 'retry'; reason: string; auth: boolean; category: FailureCategory }
   /** EventBridge refused the request itself (a 4xx that is neither auth nor throttling). */
   | { kind: 'rejected'; reason: string };
 
@@ -57,17 +60,19 @@ export function classifyCallError(error: unknown, secrets: string[]): CallFailur
   const name = shape.name ?? 'Error';
   const status = shape.$metadata?.httpStatusCode;
   const reason = describeError(error, secrets);
-  if (authNames.has(name) || status === 401 || status === 403) {
-    return { kind: 'retry', reason, auth: true };
-  }
-  if (status === undefined || throttlingNames.has(name) || status === 429 || status >= 500) {
-    // No HTTP status: the request never got an answer (refused, reset, timed out).
-    return { kind: 'retry', reason, auth: false };
-  }
-  if (shape.$fault === 'server' || name === 'ResourceNotFoundException') {
-    // A missing bus is configuration, not the events' fault: wait until it exists.
-    return { kind: 'retry', reason, auth: false };
-  }
+  const retry = (category: FailureCategory): CallFailure => ({
+    kind: 'retry',
+    reason,
+    auth: category === 'auth',
+    category,
+  });
+  if (authNames.has(name) || status === 401 || status === 403) return retry('auth');
+  // No HTTP status: the request never got an answer (refused, reset, timed out).
+  if (status === undefined) return retry('unreachable');
+  if (throttlingNames.has(name) || status === 429) return retry('throttled');
+  if (status >= 500 || shape.$fault === 'server') return retry('server');
+  // A missing bus is configuration, not the events' fault: wait until it exists.
+  if (name === 'ResourceNotFoundException') return retry('no-such-bus');
   return { kind: 'rejected', reason };
 }
 
@@ -83,7 +88,10 @@ export function classifyEntryError(code: string, message: string | undefined): D
 export function describeError(error: unknown, secrets: string[]): string {
   const shape = (error ?? {}) as SdkErrorShape;
   const status = shape.$metadata?.httpStatusCode;
-  const label = shape.code && shape.name === 'Error' ? shape.code : (shape.name ?? 'Error');
+  const name = shape.name ?? 'Error';
+  const code = shape.code !== undefined && shape.code !== name ? shape.code : undefined;
+  // A network error is best named by its code; the SDK calls a reset socket a TimeoutError.
+  const label = code === undefined ? name : name === 'Error' ? code : `${name} (${code})`;
   const where = status === undefined ? '' : ` (HTTP ${status})`;
   const message = redact(shape.message ?? String(error), secrets).split('\n')[0];
   const text = `${label}${where}: ${message}`;

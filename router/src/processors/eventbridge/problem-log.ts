@@ -10,10 +10,18 @@ export class ProblemLog {
     private readonly level: 'warn' | 'error',
   ) {}
 
-  /** Logs `message` with the reason when the reason differs from the last one reported. */
-  report(reason: string, message: string, fields: Record<string, unknown> = {}): void {
-    if (reason === this.current) return;
-    this.current = reason;
+  /**
+   * Logs `message` with the reason when `kind` differs from the kind reported last. The kind
+   * is what stays the same while the problem lasts (refused, then reset, is one outage).
+   */
+  report(
+    kind: string,
+    reason: string,
+    message: string,
+    fields: Record<string, unknown> = {},
+  ): void {
+    if (kind === this.current) return;
+    this.current = kind;
     this.logger[this.level]({ ...fields, reason }, message);
   }
 

@@ -14,8 +14,8 @@ import { buildEntry, entrySizeBytes, eventBridgeEvent, maxEntryBytes } from './e
 import type { BusContext } from './entry';
 import { classifyCallError, classifyEntryError } from './failures';
 import { ProblemLog } from './problem-log';
-import { eventBusName, parseRuleArn, type RuleArn } from './rule-arn';
-import { RuleWatcher } from './rule-watcher';
+import { eventBusName, parseEventBridgeRuleArn } from '../../config/eventbridge-arn';
+import { RuleWatcher, type WatchedRule } from './rule-watcher';
 
 export interface EventBridgeProcessorOptions {
   /** How soon to read the rule again while it has never been read (default 15 s). */
@@ -43,7 +43,7 @@ export class EventBridgeProcessor implements Processor {
   readonly provider = 'aws_event_bridge';
   readonly maxBatchSize = 10;
 
-  private readonly rule: RuleArn;
+  private readonly rule: WatchedRule;
   private readonly client: EventBridgeClient;
   private readonly watcher: RuleWatcher;
   private readonly logger: Logger;
@@ -55,7 +55,7 @@ export class EventBridgeProcessor implements Processor {
   private lastCallProblem: string | undefined;
 
   /**
-   * `logger` is the router's logger; this processor logs under component `eventbridge`.
+   * `logger` is the child for component `eventbridge`; lines get the processor's name too.
    * Throws when the rule ARN is not one (a configuration error, not a target that is down).
    */
   constructor(
@@ -64,8 +64,8 @@ export class EventBridgeProcessor implements Processor {
     options: EventBridgeProcessorOptions = {},
   ) {
     this.name = config.name;
-    this.rule = parseRuleArn(config.ruleArn);
-    this.logger = logger.child({ component: 'eventbridge', processor: config.name });
+    this.rule = watchedRule(config.ruleArn);
+    this.logger = logger.child({ processor: config.name });
     this.secrets = config.credentials === undefined ? [] : [config.credentials.secretAccessKey];
     this.client = options.client ?? createEventBridgeClient(config);
     this.busContext = { account: this.rule.account, region: config.region };
@@ -196,13 +196,14 @@ export class EventBridgeProcessor implements Processor {
       this.lastCallProblem = reason;
       if (failure.auth) {
         this.authProblems.report(
+          failure.category,
           reason,
           'EventBridge refused the credentials: fix the access key or role of this ' +
             'processor; events wait in the store',
           { eventBus: target },
         );
       } else {
-        this.callProblems.report(reason, 'PutEvents failed; the events will be retried', {
+        this.callProblems.report(failure.category, reason, 'PutEvents failed; will retry', {
           eventBus: target,
         });
       }
@@ -264,6 +265,17 @@ export class EventBridgeProcessor implements Processor {
     });
     return results;
   }
+}
+
+function watchedRule(arn: string): WatchedRule {
+  const parsed = parseEventBridgeRuleArn(arn);
+  if (parsed === undefined) {
+    throw new Error(
+      `rule ARN "${arn}" is not an EventBridge rule ARN ` +
+        '(arn:aws:events:REGION:ACCOUNT:rule/NAME or rule/BUS/NAME)',
+    );
+  }
+  return { arn, name: parsed.ruleName, eventBus: parsed.eventBus, account: parsed.account };
 }
 
 function notSent(reason: string): DeliveryResult {

@@ -10,10 +10,9 @@
 import { DescribeRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Logger } from '../../log';
 import { EventPattern } from './event-pattern';
-import { describeError } from './failures';
+import { classifyCallError } from './failures';
 import { EventPatternError } from './pattern-error';
 import { ProblemLog } from './problem-log';
-import type { RuleArn } from './rule-arn';
 
 export type RuleStatus =
   /** Never read yet; `problem` says why (still reading, or the last attempt's error). */
@@ -22,6 +21,15 @@ export type RuleStatus =
   | { kind: 'ready'; pattern: EventPattern; readAt: Date; problem?: string }
   /** The rule was read but its pattern cannot be used; events wait until it changes. */
   | { kind: 'unusable'; problem: string };
+
+/** The rule as DescribeRule wants it, from its ARN. */
+export interface WatchedRule {
+  arn: string;
+  name: string;
+  /** `default` for a rule whose ARN names no bus. */
+  eventBus: string;
+  account: string;
+}
 
 export interface RuleWatcherOptions {
   refreshIntervalMs: number;
@@ -42,7 +50,7 @@ export class RuleWatcher {
 
   constructor(
     private readonly client: EventBridgeClient,
-    private readonly rule: RuleArn,
+    private readonly rule: WatchedRule,
     private readonly options: RuleWatcherOptions,
     private readonly logger: Logger,
   ) {
@@ -101,7 +109,12 @@ export class RuleWatcher {
       patternText = answer.EventPattern;
       state = answer.State;
     } catch (error) {
-      this.refreshFailed(describeError(error, this.options.secrets));
+      const failure = classifyCallError(error, this.options.secrets);
+      // One log line per kind of trouble (unreachable, auth, ...), not per refresh.
+      this.refreshFailed(
+        failure.kind === 'retry' ? failure.category : failure.reason,
+        failure.reason,
+      );
       return;
     }
     this.refreshProblems.resolve('rule read again', { rule: this.rule.arn });
@@ -109,32 +122,34 @@ export class RuleWatcher {
     this.usePattern(patternText);
   }
 
-  private refreshFailed(error: string): void {
+  private refreshFailed(kind: string, error: string): void {
     const problem = `DescribeRule ${this.rule.arn}: ${error}`;
+    const fields = { rule: this.rule.arn };
     const previous = this.status;
     if (previous.kind === 'ready') {
       this.status = { ...previous, problem: `${problem}; using the pattern read earlier` };
-      this.refreshProblems.report(problem, 'rule refresh failed; keeping the last pattern read', {
-        rule: this.rule.arn,
+      const message = 'rule refresh failed; keeping the last pattern read';
+      this.refreshProblems.report(kind, problem, message, {
+        ...fields,
         readAt: previous.readAt.toISOString(),
       });
     } else if (previous.kind === 'unread') {
       this.status = { kind: 'unread', problem: `${problem}; events wait in the store` };
-      this.refreshProblems.report(problem, 'cannot read the rule; events wait in the store', {
-        rule: this.rule.arn,
-      });
+      const message = 'cannot read the rule; events wait in the store';
+      this.refreshProblems.report(kind, problem, message, fields);
     } else {
       // Still unusable: the pattern read last cannot be used, whatever the refresh says.
-      this.refreshProblems.report(problem, 'rule refresh failed', { rule: this.rule.arn });
+      this.refreshProblems.report(kind, problem, 'rule refresh failed', fields);
     }
   }
 
   private usePattern(patternText: string | undefined): void {
     const arn = this.rule.arn;
     if (patternText === undefined || patternText === '') {
-      const problem = `rule ${arn} has no event pattern (a schedule rule?); events wait in the store`;
+      const problem =
+        `rule ${arn} has no event pattern (a schedule rule?); ` + 'events wait in the store';
       this.status = { kind: 'unusable', problem };
-      this.patternProblems.report(problem, 'rule has no event pattern', { rule: arn });
+      this.patternProblems.report(problem, problem, 'rule has no event pattern', { rule: arn });
       return;
     }
     const previous = this.status;
@@ -152,7 +167,7 @@ export class RuleWatcher {
       const why = error instanceof EventPatternError ? error.message : `event pattern: ${error}`;
       const problem = `rule ${arn}: ${why}; events wait in the store`;
       this.status = { kind: 'unusable', problem };
-      this.patternProblems.report(problem, 'cannot use the rule pattern', { rule: arn });
+      this.patternProblems.report(problem, problem, 'cannot use the rule pattern', { rule: arn });
     }
   }
 
