@@ -1,7 +1,8 @@
 // Golden tests: a vim25 ReadNextEvents/QueryEvents response goes in, the exact CloudEvents the
 // router emits come out. The fixtures use different namespace prefixes on purpose.
 //
-// To regenerate after an intended change: UPDATE_GOLDEN=1 npx mocha test/unit/cloudevent-golden.test.ts
+// To regenerate after an intended change, run
+//   UPDATE_GOLDEN=1 npx mocha test/unit/cloudevent-golden.test.ts
 // and review the diff of test/fixtures/golden/ line by line before committing it.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,11 +1,19 @@
 // The generated vim25 type table as the decoder sees it.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   derivesFrom,
   enumValues,
   lookupType,
   typeTableSource,
 } from '../../router/src/vcenter/decode-type-table';
+
+const repo = path.join(__dirname, '..', '..');
+const committedTable = path.join(repo, 'router', 'src', 'vcenter', 'vim25-types.generated.json');
+const govmomiTypes = '/usr/share/gocode/src/github.com/vmware/govmomi/vim25/types';
 
 describe('vim25 type table', () => {
   it('says it was generated from govmomi', () => {
@@ -79,3 +87,29 @@ describe('vim25 type table', () => {
     assert.equal(lookupType('ReadNextEventsResponse'), undefined);
   });
 });
+
+describe('scripts/gen-vim25-types', () => {
+  it('produces exactly the committed table from the govmomi sources', function () {
+    if (!existsSync(govmomiTypes) || !hasGo()) this.skip();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vim25-types-'));
+    try {
+      const out = path.join(dir, 'table.json');
+      execFileSync(path.join(repo, 'scripts', 'gen-vim25-types', 'run.sh'), [out], {
+        stdio: 'pipe',
+        env: { ...process.env, GOCACHE: path.join(dir, 'go-build') },
+      });
+      assert.ok(readFileSync(out).equals(readFileSync(committedTable)), 'run run.sh and commit');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function hasGo(): boolean {
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

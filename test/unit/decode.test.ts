@@ -216,15 +216,17 @@ describe('decodeEventsResponse', () => {
     ]);
   });
 
-  it('decodes a polymorphic field by its xsi:type, under any prefix for XMLSchema-instance', () => {
+  it('decodes a polymorphic field by its xsi:type, whatever the xsi prefix', () => {
     const xml =
       '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"' +
       ' xmlns:q="http://www.w3.org/2001/XMLSchema-instance"><S:Body>' +
-      '<v:ReadNextEventsResponse xmlns:v="urn:vim25"><v:returnval q:type="v:VmReconfiguredEvent">' +
+      '<v:ReadNextEventsResponse xmlns:v="urn:vim25">' +
+      '<v:returnval q:type="v:VmReconfiguredEvent">' +
       '<v:key>1</v:key><v:createdTime>2026-11-30T08:00:00Z</v:createdTime><v:configSpec>' +
       '<v:deviceChange><v:operation>remove</v:operation><v:device q:type="v:VirtualVmxnet3">' +
       '<v:key>4000</v:key><v:macAddress>00:50:56:aa:bb:cc</v:macAddress></v:device>' +
-      '</v:deviceChange></v:configSpec></v:returnval></v:ReadNextEventsResponse></S:Body></S:Envelope>';
+      '</v:deviceChange></v:configSpec></v:returnval></v:ReadNextEventsResponse>' +
+      '</S:Body></S:Envelope>';
     const [decoded] = decodeEventsResponse(xml);
     const spec = decoded.data.ConfigSpec as { DeviceChange: Array<{ Device: object }> };
     const device = spec.DeviceChange[0].Device as Record<string, unknown>;
