@@ -117,6 +117,7 @@ describe('store commands', () => {
     it('prints a line per stream, processor and target', async () => {
       const ran = await run(statusCommand, ['--data-dir', data.dir]);
       assert.match(ran.stdout, /2 events buffered/);
+      assert.match(ran.stdout, new RegExp(`in use by: router \\(pid ${process.pid}`));
       assert.match(ran.stdout, /vc01: checkpoint key 5/);
       assert.match(
         ran.stdout,

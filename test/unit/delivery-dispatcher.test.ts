@@ -221,6 +221,42 @@ describe('delivery: dispatcher', () => {
     assert.deepEqual(processor.keysSentTo('slow'), [1, 2, 3, 4, 5]);
   });
 
+  it('lets a target retrying its head-of-line event hold back only itself', async () => {
+    const processor = new TestProcessor('p1', 1);
+    processor.routeTo = () => ['failing', 'healthy'];
+    processor.answer = (target) =>
+      target === 'failing' ? { outcome: 'retry', reason: '503' } : { outcome: 'done' };
+    store.routing.syncProcessors(['p1'], Date.now());
+    dispatcher(processor).start();
+
+    takeIn([1, 2, 3, 4]);
+
+    await eventually(() => processor.keysSentTo('healthy').length === 4, 'healthy target done');
+    await eventually(() => processor.keysSentTo('failing').length >= 3, 'a few retries');
+    assert.deepEqual([...new Set(processor.keysSentTo('failing'))], [1], 'only the head is tried');
+    assert.equal(store.bufferedEventCount(), 4);
+  });
+
+  it('on stop, waits for the batch in flight and records its result', async () => {
+    const processor = new TestProcessor('p1', 10);
+    processor.holdTargets.add('fn-a');
+    store.routing.syncProcessors(['p1'], Date.now());
+    const d = dispatcher(processor);
+    d.start();
+    takeIn([1, 2]);
+    await eventually(() => processor.calls.length === 1, 'batch in flight');
+
+    const stopped = d.stop();
+    processor.release();
+    await stopped;
+
+    assert.equal(store.bufferedEventCount(), 0);
+    takeIn([3]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(processor.calls.length, 1, 'nothing sent after stop');
+    assert.equal(store.bufferedEventCount(), 1, 'left in the store');
+  });
+
   it('keeps up to `concurrency` batches in flight for one target', async () => {
     const processor = new TestProcessor('p1', 2);
     processor.holdTargets.add('fn-a');

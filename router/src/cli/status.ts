@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { formatDurationMs } from '../delivery/backoff';
 import { databaseFile, defaultDataDir } from '../store/database';
 import { runOperatorCommand, type OperatorOutput } from '../store/errors';
+import { lockHolder } from '../store/lock';
 import type { ProcessorStatus, StoreStatus } from '../store/status';
 import { RouterStore } from '../store/store';
 
@@ -21,10 +22,11 @@ export function statusCommand(output: OperatorOutput = processOutput): Command {
         try {
           const status = store.status();
           const file = databaseFile(options.dataDir);
+          const heldBy = lockHolder(options.dataDir);
           output.stdout.write(
             options.json
-              ? JSON.stringify({ database: file, ...status }, null, 2) + '\n'
-              : describeStatus(file, status),
+              ? JSON.stringify({ database: file, heldBy, ...status }, null, 2) + '\n'
+              : describeStatus(file, status, heldBy),
           );
         } finally {
           store.close();
@@ -34,8 +36,11 @@ export function statusCommand(output: OperatorOutput = processOutput): Command {
 }
 
 /** The text form of `status`, one line per stream, processor and target. */
-export function describeStatus(file: string, status: StoreStatus): string {
-  const lines = [`database ${file}: ${status.bufferedEvents} events buffered`];
+export function describeStatus(file: string, status: StoreStatus, heldBy?: string): string {
+  const lines = [
+    `database ${file}: ${status.bufferedEvents} events buffered`,
+    `in use by: ${heldBy ?? 'nothing (no router is running on it)'}`,
+  ];
   lines.push(status.streams.length === 0 ? 'streams: none yet' : 'streams:');
   for (const s of status.streams) {
     lines.push(

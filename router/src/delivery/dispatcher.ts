@@ -202,6 +202,8 @@ export class Dispatcher {
     } catch (error) {
       // route() must not throw; if it does, the event waits (it is not dropped) and the
       // problem is logged once per event rather than at every retry.
+      // Limitation: an event on which route() always throws holds up this processor's routing
+      // until the processor is fixed; it cannot be dead-lettered, having no target yet.
       if (this.routeErrorSeq !== event.seq) {
         this.routeErrorSeq = event.seq;
         this.log.error(
@@ -235,7 +237,8 @@ export class Dispatcher {
 
   /** The next batch of a lane, or [] (then a timer is set for when one is due). */
   private pickBatch(lane: Lane, nowMs: number): PendingDelivery[] {
-    const { name, maxBatchSize } = this.processor;
+    const name = this.processor.name;
+    const maxBatchSize = Math.max(1, Math.floor(this.processor.maxBatchSize) || 1);
     const deliveries = this.store.deliveries;
     if (this.options.concurrency <= 1) {
       // Strict order: only the head of the lane may go, and only once it is due.
@@ -280,7 +283,10 @@ export class Dispatcher {
     for (const delivery of batch) lane.inFlightSeqs.add(delivery.seq);
     const task: Promise<void> = this.deliverBatch(lane, batch, startedMs)
       .catch((error: unknown) => {
+        // Only a bug or a damaged stored event gets here; the batch stays in the store, and
+        // the lane rests so the failure is not repeated in a tight loop.
         this.log.error({ target: lane.target, err: messageOf(error) }, 'delivery failed');
+        this.rest(lane, this.options.storeRetryMs ?? 5_000);
       })
       .finally(() => {
         lane.inFlight--;
