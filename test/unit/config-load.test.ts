@@ -163,7 +163,8 @@ describe('config: option values as strings and as JSON values', () => {
     assert.equal(prod.maxBufferedEvents, 50_000);
     assert.equal(
       lab.tls.thumbprint,
-      '3A:5F:0C:9E:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:01:02:03:04:05:06:07:08:09:0A:0B:0C',
+      '3A:5F:0C:9E:11:22:33:44:55:66:77:88:99:AA:BB:CC:' +
+        'DD:EE:FF:00:01:02:03:04:05:06:07:08:09:0A:0B:0C',
     );
     assert.deepEqual(lab.startFrom, { kind: 'beginning' });
     const faas = config.processors[0] as OpenFaasProcessorConfig;

@@ -59,7 +59,8 @@ describe('config problems: the file', () => {
   it('asks for a stream and a processor in an empty array', () => {
     assert.deepEqual(problemsOf([]), [
       'no stream entry: at least one stream (vmware_vcenter) is required',
-      'no processor entry: at least one processor (stdout, openfaas, aws_event_bridge) is required',
+      'no processor entry: at least one processor (stdout, openfaas, aws_event_bridge) is ' +
+        'required',
     ]);
   });
 
@@ -509,7 +510,8 @@ describe('config problems: between entries', () => {
 
   it('asks for a processor when there is only a stream', () => {
     assert.deepEqual(problemsOf([vcenterEntry(), metricsEntry()]), [
-      'no processor entry: at least one processor (stdout, openfaas, aws_event_bridge) is required',
+      'no processor entry: at least one processor (stdout, openfaas, aws_event_bridge) is ' +
+        'required',
     ]);
   });
 

@@ -54,18 +54,20 @@ class ValidateCommand extends Command {
 }
 
 export function validateCommand(): Command {
-  return new ValidateCommand('validate')
-    .description('check a configuration file: exit 0 when it is valid, 2 when it is not')
-    .requiredOption('-c, --config <file>', 'the configuration file (a JSON array of entries)')
-    .option('--print', 'also print the configuration with its defaults, secrets hidden')
-    // A subcommand added with addCommand does not inherit the root's exitOverride; without
-    // this, a usage error would exit 1 here instead of reaching main's handler (exit 2).
-    .exitOverride()
-    .action((options: { config: string; print?: boolean }) => {
-      process.exitCode = validateConfigFile(
-        options.config,
-        { print: options.print === true },
-        { stdout: process.stdout, stderr: process.stderr },
-      );
-    });
+  return (
+    new ValidateCommand('validate')
+      .description('check a configuration file: exit 0 when it is valid, 2 when it is not')
+      .requiredOption('-c, --config <file>', 'the configuration file (a JSON array of entries)')
+      .option('--print', 'also print the configuration with its defaults, secrets hidden')
+      // A subcommand added with addCommand does not inherit the root's exitOverride; without
+      // this, a usage error would exit 1 here instead of reaching main's handler (exit 2).
+      .exitOverride()
+      .action((options: { config: string; print?: boolean }) => {
+        process.exitCode = validateConfigFile(
+          options.config,
+          { print: options.print === true },
+          { stdout: process.stdout, stderr: process.stderr },
+        );
+      })
+  );
 }

@@ -12,7 +12,7 @@ const msPerUnit: Record<string, number> = {
   h: 3_600_000,
 };
 
-/** One Go duration: number-unit pairs, or a lone "0". No sign: our durations are never negative. */
+/** A Go duration: number-unit pairs, or a lone "0". No sign: ours are never negative. */
 export const goDurationPattern = '^(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$';
 
 /** Seconds written as a number in a string: "30", "0.5". */

@@ -156,7 +156,8 @@ function readEntries(
     !document.some((raw) => (raw as { type?: unknown })?.type === 'processor')
   ) {
     problems.push(
-      `no processor entry: at least one processor (${providersOf('processor').join(', ')}) is required`,
+      'no processor entry: at least one processor ' +
+        `(${providersOf('processor').join(', ')}) is required`,
     );
   }
   return {

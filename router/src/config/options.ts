@@ -65,11 +65,14 @@ export function defaultMs(spec: DurationOption): number {
   return ms;
 }
 
-const hex2 = '[0-9A-Fa-f]{2}';
-export const thumbprintPattern = `^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}|(${hex2}:){19}${hex2}|(${hex2}:){31}${hex2})$`;
+// 40 or 64 hex digits, bare or as colon-separated pairs.
+const pair = '[0-9A-Fa-f]{2}';
+const bare = '[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}';
+export const thumbprintPattern = `^(${bare}|(${pair}:){19}${pair}|(${pair}:){31}${pair})$`;
 
 export const rfc3339Pattern =
-  '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})';
+  '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?' +
+  '([Zz]|[+-][0-9]{2}:[0-9]{2})';
 
 export const awsRegionPattern = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
 

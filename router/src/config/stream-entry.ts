@@ -47,7 +47,8 @@ function readTls(entry: EntryReader): TlsOptions {
     for (const other of ['thumbprint', 'ca_file']) {
       if (entry.has(other)) {
         entry.fail(
-          `options.insecure turns certificate checks off, so options.${other} would be ignored; remove one of them`,
+          `options.insecure turns certificate checks off, so options.${other} would be ` +
+            'ignored; remove one of them',
         );
       }
     }
