@@ -63,6 +63,10 @@ func (c *controlServer) burst(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("count must be an integer from 1 to %d", maxBurstCount))
 		return
 	}
+	if len(c.placements) == 0 {
+		writeError(w, http.StatusConflict, "the model has no virtual machine to post events about")
+		return
+	}
 	seed := int64(1)
 	if s := r.URL.Query().Get("seed"); s != "" {
 		if seed, err = strconv.ParseInt(s, 10, 64); err != nil {

@@ -33,10 +33,6 @@ func snapshotInventory() ([]vmPlacement, error) {
 		}
 		placements = append(placements, placement)
 	}
-	if len(placements) == 0 {
-		return nil, errors.New("the model has no virtual machine on a host")
-	}
-
 	// Map.All follows a map; a stable order keeps bursts with the same seed identical.
 	sort.Slice(placements, func(i, j int) bool {
 		return placements[i].vm.Vm.Value < placements[j].vm.Vm.Value
