@@ -501,6 +501,20 @@ describe('config problems: between entries', () => {
     ]);
   });
 
+  it('lists problems between entries in file order with the others', () => {
+    const problems = problemsOf([
+      vcenterEntry(),
+      openFaasEntry(),
+      openFaasEntry(),
+      withOptions(stdoutEntry(), { concurrency: 0 }),
+    ]);
+    assert.deepEqual(problems, [
+      'entry 3 (processor openfaas): name "openfaas" is already used by entry 2; give each ' +
+        'processor its own "name"',
+      'entry 4 (processor stdout): options.concurrency must be an integer from 1 to 64',
+    ]);
+  });
+
   it('allows one metrics entry only', () => {
     const problems = problemsOf([vcenterEntry(), stdoutEntry(), metricsEntry(), metricsEntry()]);
     assert.deepEqual(problems, [

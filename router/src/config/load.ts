@@ -95,7 +95,7 @@ export function parseConfigWithWarnings(
   }
   const problems: string[] = [];
   const config = readEntries(document, findings, problems, options.baseDir ?? process.cwd());
-  if (problems.length > 0) throw new ConfigError(origin, problems);
+  if (problems.length > 0) throw new ConfigError(origin, byEntry(problems));
   return {
     config,
     warnings: syntax.duplicates.map((duplicate) => duplicateWarning(duplicate, document)),
