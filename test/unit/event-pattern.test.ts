@@ -161,6 +161,12 @@ const rows: Row[] = [
     matches: true,
   },
   {
+    behaviour: 'a nested pattern matches the first element of an array of objects too',
+    pattern: { detail: { data: { Arguments: { Key: ['owner'], Value: ['alice'] } } } },
+    event: routerEvent,
+    matches: true,
+  },
+  {
     behaviour: 'fields of a nested pattern must match within the same array element',
     pattern: { detail: { data: { Arguments: { Key: ['owner'], Value: ['storage'] } } } },
     event: routerEvent,
@@ -273,6 +279,42 @@ const rows: Row[] = [
     matches: false,
   },
   {
+    behaviour: 'wildcard: several wildcards, leading and trailing',
+    pattern: { detail: { subject: [{ wildcard: '*Powered*Ev*' }] } },
+    event: routerEvent,
+    matches: true,
+  },
+  {
+    behaviour: 'wildcard: segments in the wrong order do not match',
+    pattern: { detail: { subject: [{ wildcard: '*Event*Powered*' }] } },
+    event: routerEvent,
+    matches: false,
+  },
+  {
+    behaviour: 'wildcard: the text around a wildcard may not overlap',
+    pattern: { detail: { name: [{ wildcard: 'ab*ba' }] } },
+    event: { detail: { name: 'aba' } },
+    matches: false,
+  },
+  {
+    behaviour: 'wildcard: a segment found early leaves room for the end',
+    pattern: { detail: { name: [{ wildcard: 'a*a*ab' }] } },
+    event: { detail: { name: 'aaab' } },
+    matches: true,
+  },
+  {
+    behaviour: 'wildcard: without a wildcard it is an exact match',
+    pattern: { detail: { name: [{ wildcard: 'a\\*b' }] } },
+    event: { detail: { name: 'a*bc' } },
+    matches: false,
+  },
+  {
+    behaviour: 'wildcard does not match a number',
+    pattern: { detail: { 'c-count': [{ wildcard: '*' }] } },
+    event: ec2Event,
+    matches: false,
+  },
+  {
     behaviour: 'wildcard: regular-expression characters are literal',
     pattern: { source: [{ wildcard: 'https://vc01.example.com/*' }] },
     event: { source: 'https://vc01xexample.com/sdk' },
@@ -289,6 +331,12 @@ const rows: Row[] = [
     pattern: { detail: { name: [{ wildcard: 'a\\*b' }] } },
     event: { detail: { name: 'axb' } },
     matches: false,
+  },
+  {
+    behaviour: 'wildcard: an escaped asterisk followed by a wildcard',
+    pattern: { detail: { name: [{ wildcard: 'a\\**b' }] } },
+    event: { detail: { name: 'a*xyzb' } },
+    matches: true,
   },
   {
     behaviour: 'wildcard: an escaped backslash is a literal backslash',
@@ -723,6 +771,12 @@ const badRows: BadRow[] = [
   {
     behaviour: 'wildcard with consecutive asterisks',
     pattern: '{"source": [{"wildcard": "a**b"}]}',
+    message: /"wildcard" has consecutive wildcard characters/,
+    path: 'source',
+  },
+  {
+    behaviour: 'wildcard with consecutive asterisks after an escaped one',
+    pattern: '{"source": [{"wildcard": "a\\\\***b"}]}',
     message: /"wildcard" has consecutive wildcard characters/,
     path: 'source',
   },

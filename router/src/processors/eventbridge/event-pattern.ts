@@ -56,6 +56,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+// Limitation: a field name holding a dot (`"state.status"`) is one name here; EventBridge's
+// matcher joins nested names with dots, so there it also matches {"state": {"status": ...}}.
 function compileObject(pattern: unknown, path: string): ObjectPattern {
   if (!isPlainObject(pattern)) {
     throw new EventPatternError(path, `must be a JSON object, not ${describe(pattern)}`);

@@ -135,10 +135,32 @@ function ignoreCaseTest(spec: unknown, path: string, operator: string) {
 /**
  * `*` matches any run of characters (also none). `\*` is a literal asterisk and `\\` a literal
  * backslash; any other escape, and two wildcards in a row, are errors, as EventBridge has them.
+ * Matched segment by segment rather than with a regular expression, so that a pattern with
+ * many wildcards cannot make matching a long value take exponential time.
  */
 function wildcardTest(spec: unknown, path: string, operator: string) {
-  const pattern = requireString(spec, path, operator);
-  let source = '';
+  const segments = wildcardSegments(requireString(spec, path, operator), path, operator);
+  if (segments.length === 1) return (s: string): boolean => s === segments[0];
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  const middle = segments.slice(1, -1);
+  return (s: string): boolean => {
+    const end = s.length - last.length;
+    if (end < first.length || !s.startsWith(first) || !s.endsWith(last)) return false;
+    let at = first.length;
+    for (const segment of middle) {
+      // The leftmost place for each segment leaves the most room for the ones after it.
+      const found = s.indexOf(segment, at);
+      if (found < 0 || found + segment.length > end) return false;
+      at = found + segment.length;
+    }
+    return true;
+  };
+}
+
+/** The literal runs between unescaped wildcards: `a*b\*c*` gives ['a', 'b*c', '']. */
+function wildcardSegments(pattern: string, path: string, operator: string): string[] {
+  const segments = [''];
   let previousWasWildcard = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -146,7 +168,7 @@ function wildcardTest(spec: unknown, path: string, operator: string) {
       if (previousWasWildcard) {
         throw new EventPatternError(path, `"${operator}" has consecutive wildcard characters`);
       }
-      source += '.*';
+      segments.push('');
       previousWasWildcard = true;
       continue;
     }
@@ -160,10 +182,9 @@ function wildcardTest(spec: unknown, path: string, operator: string) {
       literal = next;
       i++;
     }
-    source += literal.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    segments[segments.length - 1] += literal;
   }
-  const regExp = new RegExp(`^${source}$`, 's');
-  return (s: string): boolean => regExp.test(s);
+  return segments;
 }
 
 type NumericOperator = '<' | '<=' | '=' | '>' | '>=';
