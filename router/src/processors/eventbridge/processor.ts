@@ -4,6 +4,7 @@
 // dispatcher's.
 import { PutEventsCommand, type PutEventsResponse } from '@aws-sdk/client-eventbridge';
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { eventBusName, parseEventBridgeRuleArn } from '../../config/eventbridge-arn';
 import type { EventBridgeProcessorConfig } from '../../config/types';
 import type { RouterCloudEvent } from '../../events/cloudevent-json';
 import type { Logger } from '../../log';
@@ -14,7 +15,6 @@ import { buildEntry, entrySizeBytes, eventBridgeEvent, maxEntryBytes } from './e
 import type { BusContext } from './entry';
 import { classifyCallError, classifyEntryError } from './failures';
 import { ProblemLog } from './problem-log';
-import { eventBusName, parseEventBridgeRuleArn } from '../../config/eventbridge-arn';
 import { RuleWatcher, type WatchedRule } from './rule-watcher';
 
 export interface EventBridgeProcessorOptions {
