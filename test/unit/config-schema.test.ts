@@ -48,9 +48,9 @@ describe('config: the published JSON Schema', () => {
   });
 
   it('documents each option with its default', () => {
-    const vcenter = (schema.definitions as Record<string, any>).stream_vmware_vcenter;
-    assert.equal(vcenter.properties.options.properties.poll_interval.default, '1s');
-    assert.equal(vcenter.properties.options.properties.page_size.default, 100);
-    assert.match(vcenter.properties.options.properties.page_size.description, /Events read/);
+    const options = schema.definitions.stream_vmware_vcenter.properties.options.properties;
+    assert.equal(options.poll_interval.default, '1s');
+    assert.equal(options.page_size.default, 100);
+    assert.match(options.page_size.description, /Events read/);
   });
 });
