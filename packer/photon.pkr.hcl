@@ -3,8 +3,9 @@
 # scripts/build-ova.sh (`make ova`) runs this, then adds the vApp properties and packs the OVA.
 
 locals {
-  repo_root     = var.repo_root != "" ? var.repo_root : "${path.root}/.."
-  router_binary = var.router_binary != "" ? var.router_binary : "${local.repo_root}/dist/vmware-event-router"
+  repo_root      = var.repo_root != "" ? var.repo_root : "${path.root}/.."
+  default_binary = "${local.repo_root}/dist/vmware-event-router"
+  router_binary  = var.router_binary != "" ? var.router_binary : local.default_binary
   # Photon's installer takes a kickstart over plain HTTP only when told it may.
   kickstart_url = "http://{{ .HTTPIP }}:{{ .HTTPPort }}/photon-ks.json"
 }
