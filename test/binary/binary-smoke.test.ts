@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { databaseFile } from '../../router/src/store/database';
-import { powerOffVm, startVcsim, type Vcsim } from './vcsim';
+import { EventBridgeEndpoint } from '../stand-ins/eventbridge-endpoint';
+import { startVcsim, vcsimBinaryPath, type Vcsim } from '../support/vcsim';
+import { VcsimSoapClient } from '../support/vcsim-soap';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const builtBinary =
@@ -23,6 +25,8 @@ const nobody = { uid: 65534, gid: 65534 };
 const asServiceUser = process.getuid?.() === 0 && fs.existsSync('/usr/bin/setpriv');
 const stopWaitMs = 20_000;
 const eventWaitMs = 45_000;
+const accessKeyId = 'AKIABINARYSMOKE00000';
+const secretAccessKey = 'binary/Smoke+Secret/wJalrXUtnFEMI';
 
 interface Workspace {
   folder: string;
@@ -85,7 +89,9 @@ async function waitFor(what: string, check: () => boolean, waitMs: number): Prom
   }
 }
 
-function routerConfig(vcsim: Vcsim): unknown[] {
+type VcenterLogin = Pick<Vcsim, 'sdkUrl' | 'username' | 'password' | 'thumbprintSha256'>;
+
+function routerConfig(vcsim: VcenterLogin, processors: unknown[] = [stdoutProcessor]): unknown[] {
   return [
     {
       type: 'stream',
@@ -102,8 +108,35 @@ function routerConfig(vcsim: Vcsim): unknown[] {
         poll_interval: '200ms',
       },
     },
-    { type: 'processor', provider: 'stdout', name: 'stdout' },
+    ...processors,
   ];
+}
+
+const stdoutProcessor = { type: 'processor', provider: 'stdout', name: 'stdout' };
+
+function eventBridgeProcessor(endpoint: EventBridgeEndpoint): unknown {
+  return {
+    type: 'processor',
+    provider: 'aws_event_bridge',
+    name: 'eventbridge',
+    auth: {
+      method: 'access_key',
+      secret: { aws_access_key_id: accessKeyId, aws_secret_access_key: secretAccessKey },
+    },
+    options: {
+      aws_region: endpoint.region,
+      aws_eventbridge_rule_arn: endpoint.ruleArn('all-events'),
+      endpoint: endpoint.url,
+    },
+  };
+}
+
+/** Powers off the first VM of the test vCenter and returns its name. */
+async function powerOffFirstVm(vcsim: Vcsim): Promise<string> {
+  const client = await VcsimSoapClient.loggedIn(vcsim);
+  const [vm] = (await client.findVms()).filter((found) => found.powerState === 'poweredOn');
+  await client.powerOffVm(vm.vm.ref);
+  return vm.vm.name;
 }
 
 interface RunningRouter {
@@ -187,13 +220,13 @@ describe('binary: the single executable, alone in an empty folder', function () 
 
   it('accepts a good config with validate, exit 0', () => {
     const config = path.join(workspace.folder, 'good.json');
-    const vcsimLike = {
+    const vcenter = {
       sdkUrl: 'https://vc01.example.com/sdk',
       username: 'administrator@vsphere.local',
       password: 'not-used',
       thumbprintSha256: 'AB'.repeat(32),
-    } as Vcsim;
-    writePrivate(config, JSON.stringify(routerConfig(vcsimLike)));
+    };
+    writePrivate(config, JSON.stringify(routerConfig(vcenter)));
     const result = runToEnd(workspace, ['validate', '--config', config]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /is valid: 1 stream, 1 processor/);
@@ -218,7 +251,10 @@ describe('binary: the single executable, alone in an empty folder', function () 
     let vcsim: Vcsim;
     let router: RunningRouter | undefined;
 
-    before(async () => {
+    before(async function () {
+      if (!fs.existsSync(vcsimBinaryPath())) {
+        throw new Error(`${vcsimBinaryPath()} is missing: build it with make vcsim`);
+      }
       vcsim = await startVcsim();
     });
 
@@ -238,7 +274,7 @@ describe('binary: the single executable, alone in an empty folder', function () 
       const started = Date.now();
       router = startRouter(workspace, config, dataDir, { PKG_NATIVE_CACHE_PATH: nativeCache });
 
-      await powerOffVm(vcsim, 'DC0/vm/DC0_H0_VM0');
+      const vmName = await powerOffFirstVm(vcsim);
       const poweredOff = () =>
         router!.cloudEvents.find((event) => event.subject === 'VmPoweredOffEvent');
       await waitFor(
@@ -253,14 +289,42 @@ describe('binary: the single executable, alone in an empty folder', function () 
       const event = poweredOff()!;
       assert.equal(event.type, 'com.vmware.event.router/event');
       assert.equal(typeof event.id, 'string');
-      assert.match(JSON.stringify(event.data), /DC0_H0_VM0/);
+      assert.ok(JSON.stringify(event.data).includes(JSON.stringify(vmName)), 'names the VM');
       assert.equal(await router.stop(), 0, router.stderr.join('\n'));
       assert.ok(fs.existsSync(databaseFile(dataDir)), 'router.db exists in the data directory');
       assert.ok(
         filesUnder(nativeCache).some((file) => file.endsWith('better_sqlite3.node')),
         'the addon was copied under PKG_NATIVE_CACHE_PATH',
       );
-      assert.doesNotMatch(router.stderr.join('\n'), new RegExp(vcsim.password));
+      assert.ok(!router.stderr.join('\n').includes(vcsim.password), 'no password in the log');
+    });
+
+    it('puts events on EventBridge through the AWS SDK inside the binary', async () => {
+      const endpoint = await EventBridgeEndpoint.start({ accessKeyId, secretAccessKey });
+      try {
+        endpoint.setRule({ name: 'all-events', pattern: { source: [{ prefix: '' }] } });
+        const config = path.join(workspace.folder, 'vcsim-eventbridge.json');
+        writePrivate(
+          config,
+          JSON.stringify(routerConfig(vcsim, [eventBridgeProcessor(endpoint)])),
+        );
+        const dataDir = path.join(workspace.folder, 'data-eventbridge');
+        router = startRouter(workspace, config, dataDir);
+
+        await waitFor(
+          'an event on EventBridge',
+          () => endpoint.received.length > 0,
+          eventWaitMs,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}; router stderr:\n${router!.stderr.join('\n')}`);
+        });
+        assert.equal(endpoint.received[0].source, vcsim.sdkUrl);
+        assert.ok(endpoint.calls.every((call) => call.accessKeyId === accessKeyId));
+        assert.equal(await router.stop(), 0, router.stderr.join('\n'));
+        assert.ok(!router.stderr.join('\n').includes(secretAccessKey), 'no secret in the log');
+      } finally {
+        await endpoint.stop();
+      }
     });
 
     it('opens its database as a user whose home cannot hold a cache', async () => {
