@@ -104,6 +104,20 @@ describe('first-boot setup with bad input', () => {
     }
   });
 
+  it('refuses a certificate fingerprint together with skipping the certificate check', () => {
+    const properties = {
+      ...staticOpenFaasProperties(),
+      vcenter_disable_tls_verification: 'True',
+      vcenter_thumbprint: 'AB'.repeat(32),
+    };
+    assert.equal(setupFrom(ovfEnvironment(properties)), 2);
+    assertNothingChanged();
+    assert.match(
+      banner(),
+      /vcenter_thumbprint: cannot be used with vcenter_disable_tls_verification/,
+    );
+  });
+
   it('requires the EventBridge properties when EventBridge is chosen', () => {
     const properties = {
       ...dhcpEventBridgeProperties(),

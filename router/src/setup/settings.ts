@@ -213,6 +213,13 @@ function readVCenter(reader: Reader): Partial<VCenterSettings> {
     parseBoolean(reader.raw('guestinfo.vcenter_disable_tls_verification'), false),
   );
   const thumbprint = reader.parse('guestinfo.vcenter_thumbprint', false, parseThumbprint);
+  if (insecure === true && thumbprint !== undefined) {
+    // The router refuses the pair: an unchecked certificate would make the fingerprint moot.
+    reader.fail(
+      'guestinfo.vcenter_thumbprint',
+      'cannot be used with vcenter_disable_tls_verification; leave one of them off',
+    );
+  }
   const address = server === undefined ? undefined : `https://${server}/sdk`;
   return { address, username, password, insecure, thumbprint };
 }
