@@ -87,7 +87,7 @@ export interface Vcsim {
    * and the event history are gone afterwards, as after a vCenter restart. */
   restart(options?: RestartOptions): Promise<void>;
   /** Post `count` events of mixed kinds and sizes (0.5 KB to 5 KB) straight into the
-   * EventManager; resolves when all are in the history. Same seed, same events. */
+   * EventManager; resolves when all are in the history. Same seed, same mix. */
   burst(count: number, seed?: number): Promise<BurstResult>;
   /** End every session; the next call with an old session gets NotAuthenticated. */
   expireSessions(): Promise<number>;

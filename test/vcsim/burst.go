@@ -13,7 +13,8 @@ import (
 
 // A burst posts many events of the kinds a busy vCenter emits, straight into the
 // EventManager, for benchmarks. Event sizes are the XML a client receives, roughly
-// 0.5 KB to 5 KB; the same seed gives the same events.
+// 0.5 KB to 5 KB. The same seed gives the same kinds, users, VMs and sizes; which host a VM
+// sits on is the model's random pick, so names (and a few bytes) vary between runs.
 
 const (
 	minEventBytes = 512

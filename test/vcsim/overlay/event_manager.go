@@ -122,12 +122,21 @@ func (m *EventManager) PostEvent(ctx *Context, req *types.PostEvent) soap.HasFau
 		}
 	}
 
+	// Building latestPage for every collector on every event is what makes a burst slow;
+	// only a PropertyCollector waiting for updates needs it (property reads call Get()).
+	notify := propertyCollectorListening()
+
 	m.mu.Lock()
 	m.stamp(ctx, event)
 	m.formatMessage(event)
 	record := m.remember(event)
-	updates := m.offerToCollectors(record)
+	updates := m.offerToCollectors(record, notify)
 	m.mu.Unlock()
+
+	m.LatestEvent = event // the caller holds the EventManager's lock
+	if !notify {
+		return &methods.PostEventBody{Res: new(types.PostEventResponse)}
+	}
 
 	// Property updates go out after mu is released: they take registry locks.
 	for _, u := range updates {
@@ -139,6 +148,19 @@ func (m *EventManager) PostEvent(ctx *Context, req *types.PostEvent) soap.HasFau
 	Map.Update(m, []types.PropertyChange{{Name: "latestEvent", Val: event}})
 
 	return &methods.PostEventBody{Res: new(types.PostEventResponse)}
+}
+
+// propertyCollectorListening reports whether a PropertyCollector is registered for updates,
+// which it is while a client waits in WaitForUpdates(Ex).
+func propertyCollectorListening() bool {
+	Map.m.Lock()
+	defer Map.m.Unlock()
+	for _, handler := range Map.handlers {
+		if _, ok := handler.(*PropertyCollector); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // stamp gives the event what vCenter gives it: the next key, a chain id when the poster gave
@@ -239,10 +261,11 @@ type latestPageUpdate struct {
 	page      []types.BaseEvent
 }
 
-// offerToCollectors appends the record to every collector whose filter accepts it, and forgets
-// collectors whose session is gone (logged out, timed out or expired): vCenter destroys a
-// collector with its session, and keeping them would fill MaxCollector after reconnects.
-func (m *EventManager) offerToCollectors(record eventRecord) []latestPageUpdate {
+// offerToCollectors appends the record to every collector whose filter accepts it (returning
+// the new latestPage of each when withPages), and forgets collectors whose session is gone
+// (logged out, timed out or expired): vCenter destroys a collector with its session, and
+// keeping them would fill MaxCollector after reconnects.
+func (m *EventManager) offerToCollectors(record eventRecord, withPages bool) []latestPageUpdate {
 	var updates []latestPageUpdate
 
 	for ref, c := range m.collectors {
@@ -255,7 +278,7 @@ func (m *EventManager) offerToCollectors(record eventRecord) []latestPageUpdate 
 		}
 		c.dropEvicted()
 		c.matches = append(c.matches, record)
-		if c.pageSize > 0 {
+		if withPages && c.pageSize > 0 {
 			updates = append(updates, latestPageUpdate{collector: c, page: c.latestPage()})
 		}
 	}
