@@ -62,7 +62,7 @@ describe('test vCenter: EventHistoryCollector', function () {
     return posted;
   }
 
-  it('returns events posted after it read to the end, in creation order, once each', async function () {
+  it('returns events posted after reaching the end, in order, once each', async function () {
     const collector = await client.createCollectorForEvents(probeType);
     await client.readToEnd(collector);
 
@@ -156,7 +156,7 @@ describe('test vCenter: EventHistoryCollector', function () {
     assert.deepEqual(messages(await client.latestPage(collector)), [posted[4]]);
   });
 
-  it('reports a power off and on of a VM as VmPoweredOffEvent then VmPoweredOnEvent', async function () {
+  it('reports a power cycle as VmPoweredOffEvent then VmPoweredOnEvent', async function () {
     const vm = vms[0].vm;
     const collector = await client.createCollectorForEvents({
       entity: { ref: vm.ref, recursion: 'self' },
@@ -179,6 +179,31 @@ describe('test vCenter: EventHistoryCollector', function () {
     }
     assert.ok(micros(read[0].createdTime) <= micros(read[1].createdTime));
   });
+  it('filters by userName and entity, leaving out messages on request', async function () {
+    const begin = await client.currentTime();
+    const [mine] = await postProbes(1);
+    await client.postEvent(
+      generalUserEventXml({ message: 'from someone else', userName: 'CORP\\other' }),
+    );
+
+    const byUser = await client.createCollectorForEvents({
+      ...probeType,
+      beginTime: begin,
+      userName: { systemUser: false, userList: [vcsim.username] },
+    });
+    assert.deepEqual(messages(await client.readToEnd(byUser)), [mine]);
+
+    // The probe names the VM's datacenter; the other event names no entity at all.
+    const inDatacenter = await client.createCollectorForEvents({
+      ...probeType,
+      beginTime: begin,
+      entity: { ref: vms[0].datacenter.ref, recursion: 'all' },
+      disableFullMessage: true,
+    });
+    const read = await client.readToEnd(inDatacenter);
+    assert.deepEqual(messages(read), [mine]);
+    assert.equal(read[0].fullFormattedMessage, '');
+  });
 });
 
 describe('test vCenter: event keys that wrap', function () {
@@ -186,14 +211,14 @@ describe('test vCenter: event keys that wrap', function () {
 
   before(async function () {
     // The model's own events and the login take a few dozen keys; the burst crosses MaxInt32.
-    vcsim = await startVcsim({ firstEventKey: 2_147_483_647 - 100 });
+    vcsim = await startVcsim({ firstEventKey: 2_147_483_647 - 100, eventHistorySize: 1000 });
   });
 
   after(async function () {
     await vcsim?.stop();
   });
 
-  it('returns a burst across 2147483647 in creation order, keys following each other', async function () {
+  it('returns a burst across 2147483647 in order, keys following on', async function () {
     const client = await VcsimSoapClient.loggedIn(vcsim);
     const collector = await client.createCollectorForEvents();
     await client.readToEnd(collector);
@@ -209,6 +234,16 @@ describe('test vCenter: event keys that wrap', function () {
       assert.equal(read[i].key, (read[i - 1].key + 1) | 0, `key after ${read[i - 1].key}`);
     }
     assert.ok(new Set(read.map((e) => e.type)).size >= 5, 'a burst mixes event types');
+  });
+  it('keeps only the newest eventHistorySize events, the oldest dropped first', async function () {
+    const client = await VcsimSoapClient.loggedIn(vcsim);
+    const burst = await vcsim.burst(1500, 2);
+    const collector = await client.createCollectorForEvents();
+
+    const read = await client.readToEnd(collector, 1000);
+
+    assert.equal(read.length, 1000);
+    assert.equal(read[999].key, burst.lastKey);
   });
 });
 
@@ -232,7 +267,7 @@ describe('test vCenter: harness', function () {
     });
   });
 
-  it('expires every session: NotAuthenticated, then a new login finds its collector gone', async function () {
+  it('expires sessions: NotAuthenticated, then the collector is gone', async function () {
     const client = await VcsimSoapClient.loggedIn(vcsim);
     const collector = await client.createCollectorForEvents();
 

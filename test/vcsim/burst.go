@@ -211,7 +211,9 @@ func (b *burster) alarm(base types.Event, p vmPlacement) types.BaseEvent {
 	e := &types.AlarmStatusChangedEvent{
 		AlarmEvent: types.AlarmEvent{
 			Event: base,
-			Alarm: types.AlarmEventArgument{Alarm: types.ManagedObjectReference{Type: "Alarm", Value: "alarm-6"}},
+			Alarm: types.AlarmEventArgument{
+				Alarm: types.ManagedObjectReference{Type: "Alarm", Value: "alarm-6"},
+			},
 		},
 		From: from,
 		To:   to,

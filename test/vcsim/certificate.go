@@ -85,11 +85,15 @@ func generateCertificate(validDays int) (serverCertificate, error) {
 
 	now := time.Now()
 	template := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "localhost", Organization: []string{"vcsim test vCenter"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(time.Duration(validDays) * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment | x509.KeyUsageCertSign,
+		SerialNumber: serial,
+		Subject: pkix.Name{
+			CommonName:   "localhost",
+			Organization: []string{"vcsim test vCenter"},
+		},
+		NotBefore: now.Add(-time.Hour),
+		NotAfter:  now.Add(time.Duration(validDays) * 24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment |
+			x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true, // self-signed: it is its own trust anchor

@@ -48,7 +48,7 @@ func placementOf(vm *simulator.VirtualMachine) (vmPlacement, error) {
 	cluster := entityByRef(*host.Entity().Parent)
 	datacenter := datacenterOf(host)
 	if cluster == nil || datacenter == nil {
-		return vmPlacement{}, errors.New("vm " + vm.Name + ": compute resource or datacenter not found")
+		return vmPlacement{}, errors.New("vm " + vm.Name + ": cluster or datacenter not found")
 	}
 
 	p := vmPlacement{

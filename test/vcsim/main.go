@@ -101,7 +101,8 @@ func run(opts options) error {
 
 	ready.Port = server.Listener.Addr().(*net.TCPAddr).Port
 	ready.ControlPort = controlAddr.(*net.TCPAddr).Port
-	ready.SDKURL = (&url.URL{Scheme: server.URL.Scheme, Host: server.URL.Host, Path: "/sdk"}).String()
+	sdk := url.URL{Scheme: server.URL.Scheme, Host: server.URL.Host, Path: "/sdk"}
+	ready.SDKURL = sdk.String() // server.URL carries the password
 	ready.ControlURL = "http://" + controlAddr.String()
 	if err := json.NewEncoder(os.Stdout).Encode(ready); err != nil {
 		return fmt.Errorf("write ready line: %w", err)

@@ -37,18 +37,18 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("vcsim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.port, "port", 0, "SDK port on 127.0.0.1 (0: a free port)")
-	fs.IntVar(&o.controlPort, "control-port", 0, "test-only control port on 127.0.0.1 (0: a free port)")
+	fs.IntVar(&o.controlPort, "control-port", 0, "test-only control port (0: a free one)")
 	fs.StringVar(&o.username, "username", "user", "the only user that can log in")
 	fs.StringVar(&o.password, "password", "pass", "its password ($"+passwordEnv+" wins when set)")
 	fs.BoolVar(&o.plainHTTP, "http", false, "serve plain http instead of https")
-	fs.StringVar(&o.certFile, "cert", "", "PEM certificate: loaded if it exists, else generated and written here")
+	fs.StringVar(&o.certFile, "cert", "", "PEM certificate, loaded or else generated here")
 	fs.StringVar(&o.keyFile, "key", "", "PEM private key, beside -cert (written with mode 0600)")
 	fs.IntVar(&o.certValidDays, "cert-valid-days", 365, "validity of a generated certificate")
-	fs.IntVar(&o.eventHistorySize, "event-history", 10000, "events kept before the oldest are dropped")
+	fs.IntVar(&o.eventHistorySize, "event-history", 10000, "events kept (oldest dropped first)")
 	fs.Int64Var(&firstKey, "first-event-key", 1, "key of the first event (int32; keys wrap)")
 	fs.IntVar(&o.vmsPerPool, "vm", 2, "virtual machines per resource pool")
-	fs.DurationVar(&o.sessionIdleTimeout, "session-idle-timeout", 0, "end idle sessions (0: never)")
-	fs.BoolVar(&o.exitOnStdinEOF, "exit-on-stdin-eof", false, "exit when stdin closes (parent gone)")
+	fs.DurationVar(&o.sessionIdleTimeout, "session-idle-timeout", 0, "idle session end (0: never)")
+	fs.BoolVar(&o.exitOnStdinEOF, "exit-on-stdin-eof", false, "exit when stdin closes")
 
 	if err := fs.Parse(args); err != nil {
 		return o, err

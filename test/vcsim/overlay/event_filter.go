@@ -77,7 +77,9 @@ func scheduledTaskMatches(event types.BaseEvent, task *types.ManagedObjectRefere
 // typeMatches checks spec.eventTypeId and the older spec.type against the event's class, the
 // classes it extends (VmPoweredOnEvent is also a VmEvent and an Event) and, for EventEx and
 // ExtendedEvent, their own eventTypeId.
-func (c *EventHistoryCollector) typeMatches(event types.BaseEvent, spec *types.EventFilterSpec) bool {
+func (c *EventHistoryCollector) typeMatches(
+	event types.BaseEvent, spec *types.EventFilterSpec,
+) bool {
 	if len(spec.EventTypeId) == 0 && len(spec.Type) == 0 {
 		return true
 	}
@@ -114,7 +116,8 @@ func classNames(kind reflect.Type, names []string) []string {
 	names = append(names, kind.Name())
 	if kind.NumField() > 0 {
 		first := kind.Field(0)
-		if first.Anonymous && first.Type.Kind() == reflect.Struct && first.Type.Name() != "DynamicData" {
+		embedded := first.Anonymous && first.Type.Kind() == reflect.Struct
+		if embedded && first.Type.Name() != "DynamicData" {
 			return classNames(first.Type, names)
 		}
 	}
@@ -140,7 +143,9 @@ func (c *EventHistoryCollector) categoryMatches(event types.BaseEvent, categorie
 
 // entityMatches applies spec.entity. The root folder with recursion self or all stands for
 // the whole inventory, so events without any entity argument (logins) match it too.
-func (c *EventHistoryCollector) entityMatches(event types.BaseEvent, byEntity *types.EventFilterSpecByEntity) bool {
+func (c *EventHistoryCollector) entityMatches(
+	event types.BaseEvent, byEntity *types.EventFilterSpecByEntity,
+) bool {
 	if byEntity == nil {
 		return true
 	}

@@ -117,9 +117,8 @@ func (m *EventManager) HistoryStats() (count int, lastKey int32) {
 func (m *EventManager) PostEvent(ctx *Context, req *types.PostEvent) soap.HasFault {
 	event := req.EventToPost
 	if event == nil {
-		return &methods.PostEventBody{
-			Fault_: Fault("eventToPost is required", &types.InvalidArgument{InvalidProperty: "eventToPost"}),
-		}
+		fault := &types.InvalidArgument{InvalidProperty: "eventToPost"}
+		return &methods.PostEventBody{Fault_: Fault("eventToPost is required", fault)}
 	}
 
 	// Building latestPage for every collector on every event is what makes a burst slow;
@@ -268,11 +267,8 @@ type latestPageUpdate struct {
 func (m *EventManager) offerToCollectors(record eventRecord, withPages bool) []latestPageUpdate {
 	var updates []latestPageUpdate
 
-	for ref, c := range m.collectors {
-		if !c.sessionAlive() {
-			delete(m.collectors, ref)
-			continue
-		}
+	m.forgetEndedCollectors()
+	for _, c := range m.collectors {
 		if !c.accepts(record.event) {
 			continue
 		}
@@ -286,7 +282,18 @@ func (m *EventManager) offerToCollectors(record eventRecord, withPages bool) []l
 	return updates
 }
 
-func (m *EventManager) CreateCollectorForEvents(ctx *Context, req *types.CreateCollectorForEvents) soap.HasFault {
+// forgetEndedCollectors drops the collectors whose session has ended; the caller holds mu.
+func (m *EventManager) forgetEndedCollectors() {
+	for ref, c := range m.collectors {
+		if !c.sessionAlive() {
+			delete(m.collectors, ref)
+		}
+	}
+}
+
+func (m *EventManager) CreateCollectorForEvents(
+	ctx *Context, req *types.CreateCollectorForEvents,
+) soap.HasFault {
 	body := new(methods.CreateCollectorForEventsBody)
 
 	size, fault := checkPageSize(req.Filter.MaxCount, "maxCount", defaultCollectorPageSize)
@@ -296,6 +303,7 @@ func (m *EventManager) CreateCollectorForEvents(ctx *Context, req *types.CreateC
 	}
 
 	m.mu.Lock()
+	m.forgetEndedCollectors()
 	if len(m.collectors) >= int(m.MaxCollector) {
 		m.mu.Unlock()
 		body.Fault_ = Fault("Too many event collectors to create", new(types.InvalidState))
@@ -315,7 +323,9 @@ func (m *EventManager) CreateCollectorForEvents(ctx *Context, req *types.CreateC
 }
 
 // newCollector builds a collector over the current history; the caller holds mu.
-func (m *EventManager) newCollector(ctx *Context, spec types.EventFilterSpec, pageSize int) *EventHistoryCollector {
+func (m *EventManager) newCollector(
+	ctx *Context, spec types.EventFilterSpec, pageSize int,
+) *EventHistoryCollector {
 	c := &EventHistoryCollector{m: m, spec: spec, pageSize: pageSize}
 	c.Filter = spec
 	if ctx != nil && ctx.Session != nil {
@@ -363,7 +373,7 @@ func checkPageSize(count int32, property string, whenZero int) (int, *soap.Fault
 		return whenZero, nil
 	}
 	if count < 0 || count > maxCollectorPageSize {
-		msg := fmt.Sprintf("%s must be between 1 and %d, got %d", property, maxCollectorPageSize, count)
+		msg := fmt.Sprintf("%s must be 1 to %d, got %d", property, maxCollectorPageSize, count)
 		return 0, Fault(msg, &types.InvalidArgument{InvalidProperty: property})
 	}
 	return int(count), nil
@@ -448,7 +458,9 @@ func withoutFullMessage(event types.BaseEvent) types.BaseEvent {
 	return copied
 }
 
-func (c *EventHistoryCollector) SetCollectorPageSize(ctx *Context, req *types.SetCollectorPageSize) soap.HasFault {
+func (c *EventHistoryCollector) SetCollectorPageSize(
+	ctx *Context, req *types.SetCollectorPageSize,
+) soap.HasFault {
 	body := new(methods.SetCollectorPageSizeBody)
 
 	// Zero is a valid page size here: an empty latestPage.
@@ -471,7 +483,9 @@ func (c *EventHistoryCollector) SetCollectorPageSize(ctx *Context, req *types.Se
 
 // ResetCollector moves the view to just before the latest page: ReadNextEvents returns the
 // latest page next, ReadPreviousEvents the page before it.
-func (c *EventHistoryCollector) ResetCollector(ctx *Context, req *types.ResetCollector) soap.HasFault {
+func (c *EventHistoryCollector) ResetCollector(
+	ctx *Context, req *types.ResetCollector,
+) soap.HasFault {
 	c.m.mu.Lock()
 	c.dropEvicted()
 	if c.pageSize == 0 || len(c.matches) == 0 {
@@ -485,7 +499,9 @@ func (c *EventHistoryCollector) ResetCollector(ctx *Context, req *types.ResetCol
 }
 
 // RewindCollector moves the view to the oldest event, where a new collector starts.
-func (c *EventHistoryCollector) RewindCollector(ctx *Context, req *types.RewindCollector) soap.HasFault {
+func (c *EventHistoryCollector) RewindCollector(
+	ctx *Context, req *types.RewindCollector,
+) soap.HasFault {
 	c.m.mu.Lock()
 	c.cursor = 0
 	c.m.mu.Unlock()
@@ -496,7 +512,9 @@ func (c *EventHistoryCollector) RewindCollector(ctx *Context, req *types.RewindC
 // ReadNextEvents returns up to maxCount events after the view, oldest first, and moves the
 // view past them. At the end it returns nothing and stays, so events created later come
 // back on a later call.
-func (c *EventHistoryCollector) ReadNextEvents(ctx *Context, req *types.ReadNextEvents) soap.HasFault {
+func (c *EventHistoryCollector) ReadNextEvents(
+	ctx *Context, req *types.ReadNextEvents,
+) soap.HasFault {
 	body := new(methods.ReadNextEventsBody)
 	count, fault := checkReadCount(req.MaxCount)
 	if fault != nil {
@@ -520,7 +538,9 @@ func (c *EventHistoryCollector) ReadNextEvents(ctx *Context, req *types.ReadNext
 
 // ReadPreviousEvents returns up to maxCount events before the view and moves the view back to
 // the oldest of them. The page is in creation order, like every page a collector returns.
-func (c *EventHistoryCollector) ReadPreviousEvents(ctx *Context, req *types.ReadPreviousEvents) soap.HasFault {
+func (c *EventHistoryCollector) ReadPreviousEvents(
+	ctx *Context, req *types.ReadPreviousEvents,
+) soap.HasFault {
 	body := new(methods.ReadPreviousEventsBody)
 	count, fault := checkReadCount(req.MaxCount)
 	if fault != nil {
@@ -550,7 +570,9 @@ func checkReadCount(count int32) (int, *soap.Fault) {
 	return int(count), nil
 }
 
-func (c *EventHistoryCollector) DestroyCollector(ctx *Context, req *types.DestroyCollector) soap.HasFault {
+func (c *EventHistoryCollector) DestroyCollector(
+	ctx *Context, req *types.DestroyCollector,
+) soap.HasFault {
 	ctx.Session.Remove(req.This)
 
 	c.m.mu.Lock()
