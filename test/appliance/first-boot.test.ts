@@ -246,6 +246,30 @@ describe('first-boot setup', () => {
     );
   });
 
+  it('gives every file its own mode whatever the umask (the unit runs with 0077)', () => {
+    const umask = process.umask(0o077);
+    try {
+      assert.equal(setup(staticOpenFaasProperties()), 0);
+    } finally {
+      process.umask(umask);
+    }
+    const mode = (path: string) => statSync(join(appliance.root, path)).mode & 0o777;
+    assert.equal(mode('etc/hosts'), 0o644);
+    assert.equal(mode('etc/systemd/network'), 0o755);
+    assert.equal(mode('etc/systemd/network/10-vmware-event-router.network'), 0o644);
+    assert.equal(mode('etc/issue.d/vmware-event-router.issue'), 0o644);
+    assert.equal(mode('etc/vmware-event-router/config.json'), 0o600);
+  });
+
+  it('does not add the domain twice to a fully qualified host name', () => {
+    const properties = { ...staticOpenFaasProperties(), hostname: 'router01.corp.example.com' };
+    assert.equal(setup(properties), 0);
+    assert.match(
+      readUnder(appliance, 'etc/hosts'),
+      /^192\.168\.10\.20\trouter01\.corp\.example\.com router01$/m,
+    );
+  });
+
   it('removes the proxy settings of an earlier run when the proxy is taken away', () => {
     const withProxy = { ...staticOpenFaasProperties(), http_proxy: 'http://proxy.corp:3128' };
     assert.equal(setup(withProxy), 0);

@@ -2,7 +2,7 @@
 // console login banner (agetty shows /etc/issue.d/*.issue above the login prompt), so a bad
 // property is visible in the vSphere console without logging in. Nothing here ever holds a
 // secret: the setup passes only property names, paths and reasons.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const setupLogPath = '/var/log/vmware-event-router-setup.log';
@@ -55,6 +55,9 @@ export class SetupReport {
       .join('\n');
     const path = join(this.root, issuePath);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${text}\n\n`, { mode: 0o644 });
+    writeFileSync(path, `${text}\n\n`);
+    // Readable by agetty whatever the umask of the setup unit.
+    chmodSync(dirname(path), 0o755);
+    chmodSync(path, 0o644);
   }
 }

@@ -54,8 +54,9 @@ export function renderSystemFiles(settings: ApplianceSettings): SystemFile[] {
 }
 
 function networkFiles(network: NetworkSettings): SystemFile[] {
-  const fqdn =
-    network.domain === undefined ? network.hostname : `${network.hostname}.${network.domain}`;
+  // A host name with dots is already fully qualified; the domain is not added twice.
+  const qualified = network.hostname.includes('.') || network.domain === undefined;
+  const fqdn = qualified ? network.hostname : `${network.hostname}.${network.domain}`;
   const shortName = network.hostname.split('.')[0];
   const names = fqdn === shortName ? shortName : `${fqdn} ${shortName}`;
   const ownAddress =

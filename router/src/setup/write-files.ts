@@ -4,9 +4,11 @@
 // world-readable.
 import {
   chownSync,
+  chmodSync,
   closeSync,
   copyFileSync,
   existsSync,
+  fchmodSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -72,12 +74,29 @@ function keepEditedConfig(target: string, content: string, options: WriteOptions
   options.onWritten(`${routerConfigPath}.${options.backupSuffix}.bak`, 'kept a copy');
 }
 
+/**
+ * Makes the missing folders above a file, each 0755 whatever the umask (the setup unit runs
+ * with a strict one, and /etc/hosts must stay readable by every user).
+ */
+function makeParentFolders(target: string): void {
+  const missing: string[] = [];
+  for (let folder = dirname(target); !existsSync(folder); folder = dirname(folder)) {
+    missing.unshift(folder);
+  }
+  for (const folder of missing) {
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+  }
+}
+
 function writeAtomically(target: string, content: string, mode: number, owner: Owner): void {
-  mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+  makeParentFolders(target);
   const temporary = `${target}.setup-tmp`;
   rmSync(temporary, { force: true });
-  const fd = openSync(temporary, 'wx', mode);
+  // Created owner-only, then given its mode: the umask must neither widen nor narrow it.
+  const fd = openSync(temporary, 'wx', 0o600);
   try {
+    fchmodSync(fd, mode);
     writeSync(fd, content);
     fsyncSync(fd);
   } finally {
