@@ -230,7 +230,7 @@ class VcsimProcess implements Vcsim {
       const settle = () => {
         clearTimeout(timer);
         child.off('error', onError);
-        child.off('exit', onExit);
+        child.off('close', onExit);
       };
       const fail = (why: string) => {
         settle();
@@ -239,7 +239,7 @@ class VcsimProcess implements Vcsim {
       };
       const timer = setTimeout(() => fail(`no ready line after ${timeoutMs} ms`), timeoutMs);
       child.on('error', onError);
-      child.on('exit', onExit);
+      child.on('close', onExit); // after stderr is read to its end
       lines.once('line', (line) => {
         settle();
         // Keep draining stdout so the simulator never blocks on a full pipe.

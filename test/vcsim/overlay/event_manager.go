@@ -116,9 +116,10 @@ func (m *EventManager) HistoryStats() (count int, lastKey int32) {
 
 func (m *EventManager) PostEvent(ctx *Context, req *types.PostEvent) soap.HasFault {
 	event := req.EventToPost
-	if event == nil {
+	if event == nil { // also what the decoder leaves for an unknown xsi:type
 		fault := &types.InvalidArgument{InvalidProperty: "eventToPost"}
-		return &methods.PostEventBody{Fault_: Fault("eventToPost is required", fault)}
+		msg := "eventToPost is missing or of a type govmomi 0.24.2 does not know"
+		return &methods.PostEventBody{Fault_: Fault(msg, fault)}
 	}
 
 	// Building latestPage for every collector on every event is what makes a burst slow;
