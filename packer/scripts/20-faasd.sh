@@ -68,6 +68,6 @@ curl -fsS -o /dev/null http://127.0.0.1:8080/healthz || {
   exit 1
 }
 
-# The first boot enables faasd when OpenFaaS is chosen and sets the admin password.
-systemctl disable --now faasd.service faasd-provider.service
+# The first boot enables OpenFaaS when it is chosen, and sets its admin password.
+systemctl disable --now faasd.service faasd-provider.service containerd.service
 rm -f /var/lib/faasd/secrets/basic-auth-password
