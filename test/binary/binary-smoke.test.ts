@@ -11,6 +11,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { databaseFile } from '../../router/src/store/database';
 import { EventBridgeEndpoint } from '../stand-ins/eventbridge-endpoint';
+import { OpenFaasGatewayStandIn } from '../stand-ins/openfaas-gateway';
 import { startVcsim, vcsimBinaryPath, type Vcsim } from '../support/vcsim';
 import { VcsimSoapClient } from '../support/vcsim-soap';
 
@@ -128,6 +129,16 @@ function eventBridgeProcessor(endpoint: EventBridgeEndpoint): unknown {
       aws_eventbridge_rule_arn: endpoint.ruleArn('all-events'),
       endpoint: endpoint.url,
     },
+  };
+}
+
+function openFaasProcessor(gatewayUrl: string): unknown {
+  return {
+    type: 'processor',
+    provider: 'openfaas',
+    name: 'openfaas',
+    address: gatewayUrl,
+    auth: { method: 'none' },
   };
 }
 
@@ -299,30 +310,37 @@ describe('binary: the single executable, alone in an empty folder', function () 
       assert.ok(!router.stderr.join('\n').includes(vcsim.password), 'no password in the log');
     });
 
-    it('puts events on EventBridge through the AWS SDK inside the binary', async () => {
+    it('delivers to OpenFaaS (axios) and EventBridge (AWS SDK) from inside the binary', async () => {
       const endpoint = await EventBridgeEndpoint.start({ accessKeyId, secretAccessKey });
+      const gateway = new OpenFaasGatewayStandIn();
       try {
         endpoint.setRule({ name: 'all-events', pattern: { source: [{ prefix: '' }] } });
-        const config = path.join(workspace.folder, 'vcsim-eventbridge.json');
-        writePrivate(
-          config,
-          JSON.stringify(routerConfig(vcsim, [eventBridgeProcessor(endpoint)])),
-        );
-        const dataDir = path.join(workspace.folder, 'data-eventbridge');
+        gateway.deploy({ name: 'everything', annotations: { topic: '*' } });
+        const processors = [
+          openFaasProcessor(await gateway.start()),
+          eventBridgeProcessor(endpoint),
+        ];
+        const config = path.join(workspace.folder, 'vcsim-remote.json');
+        writePrivate(config, JSON.stringify(routerConfig(vcsim, processors)));
+        const dataDir = path.join(workspace.folder, 'data-remote');
         router = startRouter(workspace, config, dataDir);
 
+        const functionCalls = () => gateway.calls.filter((call) => call.function !== undefined);
         await waitFor(
-          'an event on EventBridge',
-          () => endpoint.received.length > 0,
+          'an event on EventBridge and a function call',
+          () => endpoint.received.length > 0 && functionCalls().length > 0,
           eventWaitMs,
         ).catch((error: Error) => {
           throw new Error(`${error.message}; router stderr:\n${router!.stderr.join('\n')}`);
         });
         assert.equal(endpoint.received[0].source, vcsim.sdkUrl);
         assert.ok(endpoint.calls.every((call) => call.accessKeyId === accessKeyId));
+        const invoked = JSON.parse(functionCalls()[0].body) as Record<string, unknown>;
+        assert.equal(invoked.source, vcsim.sdkUrl);
         assert.equal(await router.stop(), 0, router.stderr.join('\n'));
         assert.ok(!router.stderr.join('\n').includes(secretAccessKey), 'no secret in the log');
       } finally {
+        await gateway.stop();
         await endpoint.stop();
       }
     });
