@@ -35,4 +35,7 @@ function gitCommit() {
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
 const buildInfo = { version: manifest.version, commit: gitCommit() };
-fs.writeFileSync(path.join(distRoot, 'build-info.generated.json'), JSON.stringify(buildInfo) + '\n');
+fs.writeFileSync(
+  path.join(distRoot, 'build-info.generated.json'),
+  JSON.stringify(buildInfo) + '\n',
+);

@@ -37,7 +37,10 @@ function program(): Command {
 
 async function main(): Promise<void> {
   const args = translateLegacyFlags(process.argv.slice(2));
-  const root = program().exitOverride();
+  const root = program();
+  // Commands added with addCommand() do not inherit exitOverride: set it on each, so every
+  // usage error ends with exit code 2.
+  for (const command of [root, ...root.commands]) command.exitOverride();
   try {
     await root.parseAsync(args, { from: 'user' });
   } catch (error) {

@@ -54,12 +54,15 @@ export class Router {
 
   /** Opens the store (throws a StoreOperatorError an operator can act on) and starts all. */
   static async start(config: RouterConfig, options: RouterOptions): Promise<Router> {
-    let router: Router | undefined;
+    // The store asks for a stream's replay window of the config in force, which a reload changes.
+    const holder: { router?: Router } = {};
     const store = RouterStore.open({
       dataDir: options.dataDir,
-      maxReplayAgeMs: (stream) => router?.streamConfig(stream)?.maxReplayAgeMs ?? 86_400_000,
+      maxReplayAgeMs: (stream) =>
+        holder.router?.streamConfig(stream)?.maxReplayAgeMs ?? 86_400_000,
     });
-    router = new Router(config, store, options);
+    const router = new Router(config, store, options);
+    holder.router = router;
     try {
       await router.startAll();
     } catch (error) {

@@ -86,9 +86,7 @@ export interface EventBridgeProcessorConfig extends ProcessorConfigBase {
 }
 
 export type ProcessorConfig =
-  | StdoutProcessorConfig
-  | OpenFaasProcessorConfig
-  | EventBridgeProcessorConfig;
+  StdoutProcessorConfig | OpenFaasProcessorConfig | EventBridgeProcessorConfig;
 
 export interface MetricsConfig {
   /** host:port to listen on, e.g. 127.0.0.1:8082 */

@@ -23,8 +23,21 @@ export function processorAddress(config: ProcessorConfig): string | undefined {
     case 'stdout':
       return undefined;
     case 'openfaas':
-      return config.address;
+      return withoutCredentials(config.address);
     case 'aws_event_bridge':
-      return config.endpoint ?? `eventbridge ${config.region} bus ${config.eventBus}`;
+      return config.endpoint
+        ? withoutCredentials(config.endpoint)
+        : `eventbridge ${config.region} bus ${config.eventBus}`;
+  }
+}
+
+function withoutCredentials(address: string): string {
+  try {
+    const url = new URL(address);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return '(address not a URL)';
   }
 }

@@ -72,7 +72,7 @@ export class OpenFaasProcessor implements Processor {
 
   async deliver(target: string, events: BufferedEvent[]): Promise<DeliveryResult[]> {
     const results: DeliveryResult[] = [];
-    for (const [index, buffered] of events.entries()) {
+    for (const buffered of events) {
       const result = await this.deliverOne(target, buffered);
       results.push(result);
       if (result.outcome === 'retry') {
