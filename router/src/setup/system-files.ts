@@ -18,8 +18,11 @@ export const routerEnvironmentPath = '/etc/vmware-event-router/router.env';
 export const proxyEnvironmentPath = '/etc/vmware-event-router/proxy.env';
 export const networkFilePath = '/etc/systemd/network/10-vmware-event-router.network';
 export const faasdSecretsDir = '/var/lib/faasd/secrets';
-/** Services that reach the internet and so need the proxy: image pulls, EventBridge. */
+/** Services that reach the internet and so need the proxy: container image pulls. */
 export const proxiedServices = ['containerd', 'faasd', 'faasd-provider'];
+// Limitation: the router's unit loads proxy.env too, but the router itself turns proxies off
+// (vcenter/client.ts, the OpenFaaS client) and the AWS SDK does not read these variables, so
+// an appliance that reaches AWS EventBridge only through a proxy cannot deliver its events.
 
 const writtenBy = '# Written by vmware-event-router-setup from the OVF properties.\n';
 
@@ -102,7 +105,7 @@ function proxyFiles(proxy: ProxySettings): SystemFile[] {
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .flatMap(([name, value]) => [`${name}="${value}"`, `${name.toUpperCase()}="${value}"`])
     .join('\n');
-  // Photon OS's own proxy file, read by tdnf and login shells.
+  // Photon OS's own proxy settings file, for the tools that look there; root's only.
   const sysconfig =
     `${writtenBy}PROXY_ENABLED="${enabled ? 'yes' : 'no'}"\n` +
     `HTTP_PROXY="${proxy.httpProxy ?? ''}"\nHTTPS_PROXY="${proxy.httpsProxy ?? ''}"\n` +
