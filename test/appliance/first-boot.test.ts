@@ -235,7 +235,7 @@ describe('first-boot setup', () => {
     });
   });
 
-  it('leaves live commands out with --root unless asked, so a test tree cannot change the host', () => {
+  it('leaves live commands out with --root unless asked: a test cannot change the host', () => {
     assert.equal(setup(staticOpenFaasProperties(), { runLiveCommands: false }), 0);
     const programs = recordedCalls(appliance).map((c) => `${c.program} ${c.args[0] ?? ''}`);
     assert.ok(!programs.some((p) => p.startsWith('hostnamectl')));
