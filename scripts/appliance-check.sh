@@ -77,7 +77,7 @@ check_packer() {
 
 check_shell() {
   step 'shellcheck'
-  local scripts=(appliance/bin/setup packer/scripts/*.sh scripts/appliance-check.sh
+  local scripts=(appliance/bin/setup packer/scripts/*.sh packer/ovf/*.sh scripts/appliance-check.sh
     scripts/build-ova.sh test/appliance/stand-ins/* test/appliance/support/vmware-event-router)
   if shellcheck --severity=style "${scripts[@]}"; then
     ok "shellcheck (${#scripts[@]} scripts)"

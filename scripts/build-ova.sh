@@ -81,13 +81,7 @@ ovf="$(find "$build_dir/export" -name '*.ovf' -print -quit)"
 node --import "$repo/node_modules/tsx/dist/loader.mjs" packer/ovf/apply-product-section.ts \
   "$ovf" appliance/ovf/product-section.ovf.xml "$version" "$version (commit $commit)"
 
-export_dir="$(dirname "$ovf")"
-name="$(basename "$ovf" .ovf)"
 ova="$repo/dist/vmware-event-router-$version.ova"
-mapfile -t disks < <(cd "$export_dir" && find . -maxdepth 1 -type f \
-  ! -name "$name.ovf" ! -name "$name.mf" -printf '%f\n' | sort)
-# An OVA is a tar whose first member is the descriptor and the second the manifest.
-(cd "$export_dir" && tar --format=ustar --owner=0 --group=0 -cf "$ova" \
-  "$name.ovf" "$name.mf" "${disks[@]}")
+packer/ovf/pack-ova.sh "$(dirname "$ovf")" "$ova"
 (cd "$(dirname "$ova")" && sha256sum "$(basename "$ova")" >"$(basename "$ova").sha256")
 echo "make ova: built $ova"

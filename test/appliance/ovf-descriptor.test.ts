@@ -4,7 +4,14 @@
 // the descriptor well-formed and its manifest valid.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -160,5 +167,39 @@ describe('putting the properties into the exported descriptor', () => {
       `SHA256(vmware-event-router.ovf)= ${digest(ovf)}\n${diskLine}\n`,
     );
     assert.equal(declaredProperties(readFileSync(ovf, 'utf8')).length, ovfPropertyKeys.length);
+  });
+
+  it('packs the OVA with the descriptor first and the manifest second', () => {
+    const exportDir = join(dir, 'export');
+    mkdirSync(exportDir);
+    copyFileSync(exportedPath, join(exportDir, 'vmware-event-router.ovf'));
+    writeFileSync(join(exportDir, 'vmware-event-router-disk-0.vmdk'), 'disk bytes');
+    writeFileSync(join(exportDir, 'vmware-event-router.mf'), 'SHA256(x)= 00\n');
+    const ova = join(dir, 'appliance.ova');
+    const pack = spawnSync(join(repo, 'packer/ovf/pack-ova.sh'), [exportDir, ova], {
+      encoding: 'utf8',
+    });
+    assert.equal(pack.status, 0, pack.stderr);
+    const listing = spawnSync('tar', ['-tvf', ova], { encoding: 'utf8' });
+    const members = listing.stdout.trim().split('\n');
+    assert.deepEqual(
+      members.map((line) => line.split(/\s+/).pop()),
+      ['vmware-event-router.ovf', 'vmware-event-router.mf', 'vmware-event-router-disk-0.vmdk'],
+    );
+    assert.ok(
+      members.every((line) => line.includes(' 0/0 ')),
+      listing.stdout,
+    );
+  });
+
+  it('refuses to pack an export without its manifest', () => {
+    const exportDir = join(dir, 'export');
+    mkdirSync(exportDir);
+    copyFileSync(exportedPath, join(exportDir, 'vmware-event-router.ovf'));
+    const pack = spawnSync(join(repo, 'packer/ovf/pack-ova.sh'), [exportDir, join(dir, 'a.ova')], {
+      encoding: 'utf8',
+    });
+    assert.equal(pack.status, 1);
+    assert.match(pack.stderr, /vmware-event-router\.mf \(the manifest\) is missing/);
   });
 });
