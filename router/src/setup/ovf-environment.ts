@@ -12,6 +12,7 @@ const ovfEnvironmentNs = 'http://schemas.dmtf.org/ovf/environment/1';
 
 /** The vmtoolsd call that prints the OVF environment inside a VM deployed from the OVA. */
 export const vmtoolsdArgs = ['--cmd', 'info-get guestinfo.ovfEnv'];
+const vmtoolsdTimeoutMs = 30_000;
 
 /** Where the document came from, for messages: a file path or `vmtoolsd`. */
 export interface OvfEnvironmentSource {
@@ -33,7 +34,11 @@ export function readOvfEnvironmentText(source: OvfEnvironmentSource): {
     }
   }
   const origin = 'OVF environment from vmtoolsd';
-  const result = spawnSync('vmtoolsd', vmtoolsdArgs, { encoding: 'utf8', env: source.env });
+  const result = spawnSync('vmtoolsd', vmtoolsdArgs, {
+    encoding: 'utf8',
+    env: source.env,
+    timeout: vmtoolsdTimeoutMs,
+  });
   if (result.error !== undefined) {
     throw new SetupInputError([`${origin}: vmtoolsd could not run (${result.error.message})`]);
   }
