@@ -384,6 +384,11 @@ describe('delivery: dispatcher', () => {
       [...store.deadLetters.list()][0].reason,
       /processor gone is no longer configured/,
     );
+    assert.equal(store.bufferedEventCount(), 0, 'the dead letters keep their own copies');
+    const [gone] = store.status().processors;
+    assert.equal(gone.processor, 'gone');
+    assert.equal(gone.configured, false);
+    assert.equal(gone.deadLetters, 2);
   });
 
   it('delivers a batch that was in flight at a crash again after restart, with the same id', async () => {

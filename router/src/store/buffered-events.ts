@@ -27,7 +27,9 @@ export class BufferedEvents {
       `INSERT INTO events (stream, key, created_time, cloud_event, taken_in_ms)
        VALUES (?, ?, ?, ?, ?)`,
     );
-    const finished = `seq <= (SELECT min(cursor_seq) FROM processor_cursors)
+    // With no processor registered at all, nothing will ever take an event up (one added
+    // later starts at the newest event), so only deliveries keep it.
+    const finished = `seq <= coalesce((SELECT min(cursor_seq) FROM processor_cursors), seq)
        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = events.seq)`;
     this.deleteIfFinished = db.prepare(`DELETE FROM events WHERE seq = ? AND ${finished}`);
     this.finishedPage = db.prepare(
