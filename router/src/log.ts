@@ -42,6 +42,8 @@ export function createLogger(options: LogOptions): Logger {
     translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
     ignore: 'component',
     messageFormat: '[{component}] {msg}',
+    // One line per entry, fields after the message: an operator greps lines, not blocks.
+    singleLine: true,
   });
   return pino(base, pretty);
 }
