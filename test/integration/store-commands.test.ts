@@ -305,6 +305,28 @@ describe('store commands', () => {
       assert.equal(router.readCheckpoint('vc01')?.lastKey, 5);
     });
 
+    it('gives a database restored by root to the data directory owner', async function () {
+      if (process.getuid?.() !== 0) this.skip();
+      const out = path.join(path.dirname(data.dir), 'b.db');
+      await run(backupCommand, ['-d', data.dir, '-o', out]);
+      const target = path.join(path.dirname(data.dir), 'service-owned');
+      fs.mkdirSync(target, { mode: 0o700 });
+      fs.chownSync(target, 65534, 65534); // the directory systemd made for the service user
+
+      const ran = await run(restoreCommand, ['-d', target, '-f', out]);
+
+      assert.equal(ran.exitCode, 0, ran.stderr);
+      const stat = fs.statSync(databaseFile(target));
+      assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [65534, 65534, 0o600]);
+    });
+
+    it('refuses to write a backup over the live database', async () => {
+      const ran = await run(backupCommand, ['-d', data.dir, '-o', databaseFile(data.dir)]);
+      assert.equal(ran.exitCode, 78);
+      assert.match(ran.stderr, /is the live database/);
+      assert.equal(router!.readCheckpoint('vc01')?.lastKey, 5);
+    });
+
     it('refuses a file that is not a router database, changing nothing', async () => {
       router!.close();
       router = undefined;

@@ -24,6 +24,10 @@ export interface BackupResult {
 /** Writes a consistent copy of the data directory's database to `outFile` (mode 0600). */
 export async function backupDatabase(dataDir: string, outFile: string): Promise<BackupResult> {
   const out = path.resolve(outFile);
+  const live = path.resolve(databaseFile(dataDir));
+  if (out === live || out.startsWith(`${live}-`)) {
+    throw new StoreOperatorError(`backup: --out ${out} is the live database; choose another file`);
+  }
   const partial = `${out}.partial-${process.pid}`;
   const db = openDatabase({ dataDir, mode: 'command' });
   try {

@@ -146,14 +146,24 @@ export function hasTable(db: Database.Database, table: string): boolean {
   return row !== undefined;
 }
 
-/** The database and the WAL and shared-memory files SQLite creates next to it: 0600. */
+/**
+ * The database and the WAL and shared-memory files SQLite creates next to it: 0600. Run as
+ * root (an operator's command, a restore), files are also given to the data directory's owner,
+ * the router's service user, who could not open a root-owned -shm or a restored router.db.
+ */
 export function keepPrivate(file: string): void {
+  const owner = process.getuid?.() === 0 ? fs.statSync(path.dirname(file)) : undefined;
   for (const suffix of ['', '-wal', '-shm']) {
+    let stat: fs.Stats;
     try {
-      const stat = fs.statSync(file + suffix);
-      if ((stat.mode & 0o077) !== 0) fs.chmodSync(file + suffix, 0o600);
+      stat = fs.statSync(file + suffix);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    if ((stat.mode & 0o077) !== 0) fs.chmodSync(file + suffix, 0o600);
+    if (owner && (stat.uid !== owner.uid || stat.gid !== owner.gid)) {
+      fs.chownSync(file + suffix, owner.uid, owner.gid);
     }
   }
 }

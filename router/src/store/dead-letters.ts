@@ -122,13 +122,21 @@ export class DeadLetters {
     firstAttemptMs: number | null,
     nowMs: number,
   ): void {
-    this.fromDelivery.run({
+    const copied = this.fromDelivery.run({
       ...delivery,
       reason,
       attempts,
       firstAttemptMs,
       deadAt: new Date(nowMs).toISOString(),
-    });
+    }).changes;
+    // The foreign key keeps a delivery's event in place; should it be missing anyway, fail the
+    // transaction rather than delete a delivery that left no dead letter behind.
+    if (copied !== 1) {
+      throw new Error(
+        `processor ${delivery.processor}: delivery of event ${delivery.seq} to ` +
+          `${delivery.target} has no stored event to keep as a dead letter`,
+      );
+    }
   }
 
   /** Every open delivery of a processor becomes a dead letter; inside the caller's
