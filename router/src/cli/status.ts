@@ -25,7 +25,8 @@ export function statusCommand(output: OperatorOutput = processOutput): Command {
           const heldBy = lockHolder(options.dataDir);
           output.stdout.write(
             options.json
-              ? JSON.stringify({ database: file, heldBy, ...status }, null, 2) + '\n'
+              ? JSON.stringify({ database: file, heldBy: heldBy ?? null, ...status }, null, 2) +
+                  '\n'
               : describeStatus(file, status, heldBy),
           );
         } finally {
