@@ -70,6 +70,7 @@ export class Dispatcher {
   private externalTimer?: NodeJS.Timeout;
   private externalGeneration = 0;
   private routeErrorSeq?: number;
+  private stopping?: Promise<void>;
 
   constructor(private readonly options: DispatcherOptions) {
     this.processor = options.processor;
@@ -104,8 +105,13 @@ export class Dispatcher {
    * they return is recorded. Anything still in flight then, and everything not yet sent, stays
    * in the store for the next start.
    */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped' || this.state === 'stopping') return;
+  stop(): Promise<void> {
+    // A second caller waits for the same stop, not less.
+    this.stopping ??= this.stopNow();
+    return this.stopping;
+  }
+
+  private async stopNow(): Promise<void> {
     this.state = 'stopping';
     this.clearTimers();
     let timeout: NodeJS.Timeout | undefined;
@@ -260,6 +266,7 @@ export class Dispatcher {
   }
 
   private wakeAt(lane: Lane, atMs: number): void {
+    if (this.state !== 'running') return;
     if (lane.timer && lane.timerAtMs !== undefined && lane.timerAtMs <= atMs) return;
     if (lane.timer) clearTimeout(lane.timer);
     const delayMs = Math.min(Math.max(atMs - this.store.now(), 0), maxTimerMs);
