@@ -2,7 +2,8 @@
 # Smoke tests of the single executable (`make binary-test`, run by CI after `make binary` and
 # `make vcsim`): the tests copy dist/vmware-event-router alone into an empty folder and run
 # --version, validate on a good and a bad config, and a real run against the test vCenter
-# with the stdout processor. Prints the binary's size and start-up time.
+# with the stdout processor. Prints the binary's size and start-up time, then checks that a
+# second build gives the same bytes.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,3 +28,6 @@ printf 'binary-test: %s: %s bytes, sha256 %s\n' "${binary}" "$(stat -c %s "${bin
 cd "${repo_root}"
 VMWARE_EVENT_ROUTER_BINARY="${binary}" npx mocha test/binary/native-addon-cache.test.ts \
   test/binary/binary-smoke.test.ts
+
+# Same commit, same bytes: a second build must match the one just tested.
+"${repo_root}/scripts/binary/check-reproducible.sh"

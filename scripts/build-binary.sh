@@ -30,7 +30,8 @@ readonly node_bin="${node_dir}/package/bin/node"
 readonly pkg_home="${build_dir}/pkg-home"
 stage_root=""
 stage_dir=""
-readonly output="${repo_root}/dist/vmware-event-router"
+# `--output FILE` writes elsewhere (the reproducibility check builds a second copy).
+output="${repo_root}/dist/vmware-event-router"
 # For proving the toolchain before the router's entry exists; normally router/dist.
 readonly router_dist="${ROUTER_DIST:-${repo_root}/router/dist}"
 addon=""
@@ -185,6 +186,10 @@ stage_app() {
   node "${repo_root}/scripts/binary/stage-app.js" --project "${repo_root}" \
     --router-dist "${router_dist}" --addon "${addon}" --node-version "${NODE_VERSION}" \
     --out "${stage_dir}"
+  # What went in, file by file, so that two builds that differ can be told apart by input.
+  mkdir -p "${build_dir}/binary"
+  (cd "${stage_dir}" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) \
+    >"${build_dir}/binary/$(basename "${output}").inputs"
 }
 
 run_pkg() {
@@ -205,7 +210,21 @@ run_pkg() {
     fail "pkg packed files from outside ${stage_dir}; see the snapshot paths in ${output}"
 }
 
+parse_arguments() {
+  while (($# > 0)); do
+    case "$1" in
+      --output)
+        (($# >= 2)) || fail "--output needs a file"
+        output="$(realpath -m "$2")"
+        shift 2
+        ;;
+      *) fail "unknown argument $1 (usage: build-binary.sh [--output FILE])" ;;
+    esac
+  done
+}
+
 main() {
+  parse_arguments "$@"
   require_commands
   install_tools
   fetch_node

@@ -13,6 +13,8 @@
 // Limitation: only the .node file itself is copied, not files beside it; enough for
 // better-sqlite3, which links SQLite statically, but an addon that loads a sibling shared
 // library would fail to load.
+// Limitation: a folder on a noexec mount passes every check here and then fails in dlopen
+// ("failed to map segment"); there is no fallback to the next folder for that.
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
