@@ -17,7 +17,8 @@ deps: node_modules/.package-lock.json ## Install the npm packages (npm ci)
 build: deps ## Compile the router to router/dist
 	npm run build
 
-vcsim: ## Build the test vCenter simulator (needs golang-go, golang-github-vmware-govmomi-dev)
+vcsim: ## Build the test vCenter simulator (installs golang-go, golang-github-vmware-govmomi-dev)
+	scripts/install-debian-deps.sh vcsim
 	scripts/build-vcsim.sh
 
 test: deps vcsim ## Unit and integration tests (against vcsim)
