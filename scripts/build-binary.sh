@@ -20,6 +20,10 @@ readonly NODE_VERSION='24.22.3'
 readonly NODE_PACKAGE_SHA256='6d747cda21df616c78e9ed4f8a816cbacd25f24c1abb4d9aa26773d000e24bd9'
 readonly NODE_ABI='137'
 readonly TARGET="node${NODE_VERSION}-linux-x64"
+# The appliance is Photon OS 5: glibc 2.36 and gcc 12's libstdc++. The addon is compiled here,
+# against this machine's libraries, so it must not need newer symbol versions than those.
+readonly APPLIANCE_GLIBC='2.36'
+readonly APPLIANCE_GLIBCXX='3.4.30'
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo_root
@@ -44,12 +48,12 @@ fail() {
 
 require_commands() {
   local missing=() command
-  for command in node npm tar gzip sha256sum make g++ python3; do
+  for command in node npm tar gzip sha256sum make g++ python3 objdump; do
     command -v "${command}" >/dev/null 2>&1 || missing+=("${command}")
   done
   if ((${#missing[@]} > 0)); then
     fail "missing commands: ${missing[*]} (node and npm from the machine; make, g++ and" \
-      "python3 compile better-sqlite3)"
+      "python3 compile better-sqlite3; objdump (binutils) checks it)"
   fi
   [[ -d "${repo_root}/node_modules/better-sqlite3" ]] ||
     fail "node_modules/better-sqlite3 is missing: run npm ci (make deps)"
@@ -156,6 +160,26 @@ build_addon() {
   rm -rf "${work}" "${work}.log"
 }
 
+# The newest version of symbol set $2 (GLIBC, GLIBCXX) that ELF file $1 needs.
+newest_symbol_version() {
+  objdump -T "$1" | grep -o "(${2}_[0-9.]*)" | tr -d '()' | sed "s/^${2}_//" | sort -V |
+    tail -n 1
+}
+
+# Fails when the addon needs a newer version of symbol set $1 than $2, the appliance's.
+require_at_most() {
+  local needed
+  needed="$(newest_symbol_version "${addon}" "$1")"
+  [[ -z "${needed}" || "$(printf '%s\n' "${needed}" "$2" | sort -V | tail -n 1)" == "$2" ]] ||
+    fail "${addon} needs $1 ${needed}; the appliance (Photon OS 5) has $2." \
+      "Compile it on a machine whose glibc and gcc are no newer."
+}
+
+check_addon_runs_on_appliance() {
+  require_at_most GLIBC "${APPLIANCE_GLIBC}"
+  require_at_most GLIBCXX "${APPLIANCE_GLIBCXX}"
+}
+
 build_router() {
   if [[ -n "${ROUTER_DIST:-}" ]]; then
     say "using ROUTER_DIST=${ROUTER_DIST} instead of building the router"
@@ -230,6 +254,7 @@ main() {
   fetch_node
   seed_pkg_cache
   build_addon
+  check_addon_runs_on_appliance
   build_router
   stage_app
   run_pkg
