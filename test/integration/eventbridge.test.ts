@@ -181,6 +181,8 @@ describe('EventBridge processor against the EventBridge stand-in', function () {
       await waitFor('a failed refresh', () =>
         endpoint.callsOf('DescribeRule').some((call) => call.errorType === 'InternalException'),
       );
+      // The stand-in records the call before the processor has read the answer.
+      await waitFor('the processor to notice', () => processor.health().reason !== undefined);
       assert.deepEqual(processor.route(cloudEvent('VmPoweredOffEvent')), [bus]);
       assert.deepEqual(processor.route(cloudEvent('VmPoweredOnEvent')), []);
       const health = processor.health();
