@@ -128,4 +128,13 @@ function main() {
   writePackageJson(options.project, outDir, options['node-version']);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // Our own errors already say what is wrong; a stack trace would only bury the line.
+  const message = error.message.startsWith('stage-app:')
+    ? error.message
+    : `stage-app: ${error.message}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
