@@ -48,7 +48,7 @@ fail() {
 
 require_commands() {
   local missing=() command
-  for command in node npm tar gzip sha256sum make g++ python3 objdump; do
+  for command in node npm tar gzip sha256sum make g++ python3 objdump flock; do
     command -v "${command}" >/dev/null 2>&1 || missing+=("${command}")
   done
   if ((${#missing[@]} > 0)); then
@@ -236,6 +236,17 @@ run_pkg() {
     fail "pkg packed files from outside ${stage_dir}; see the snapshot paths in ${output}"
 }
 
+# One build at a time per checkout: the caches under build/ and dist/ are shared, and several
+# people (or make -j) may start a build in the same tree.
+lock_build() {
+  mkdir -p "${build_dir}"
+  exec {lock_fd}>"${build_dir}/.build-binary.lock"
+  if ! flock -n "${lock_fd}"; then
+    say "waiting for another build-binary.sh in this checkout"
+    flock "${lock_fd}"
+  fi
+}
+
 parse_arguments() {
   while (($# > 0)); do
     case "$1" in
@@ -252,6 +263,7 @@ parse_arguments() {
 main() {
   parse_arguments "$@"
   require_commands
+  lock_build
   install_tools
   fetch_node
   seed_pkg_cache
