@@ -4,17 +4,19 @@
 // - keeps the `vmware_soap_session` cookie from Login and sends it on every later call;
 // - sends dates as ISO strings and builds arguments in vim25's schema order (wsdl.ts);
 // - reads SOAP faults into VcenterError with their vim25 fault type.
+// node-soap's own parse of a response is switched off (ResponseBodyOnlyWsdl): its result was
+// never used, and it cost twice our decode (a 1,000-event page: ~160 ms against ~80 ms).
 import axios, { type AxiosInstance } from 'axios';
 import { Client, WSDL } from 'soap';
 
 import type { StreamConfig } from '../config/types';
 import type { DecodedEvent } from '../events/vcenter-event';
-import { decodeEventsResponse } from './decode';
+import { decodeEventsResponse, soapResponseElement, VimFaultError } from './decode';
 import { kindOfFault, transportError, VcenterError } from './errors';
 import type { CollectorRef, EventPosition, VcenterSession } from './session';
 import { vcenterHttpsAgent } from './tls';
 import { vim25Wsdl, type Vim25Operation } from './wsdl';
-import { childNamed, parseXml, type XmlElement } from './xml';
+import { childNamed, type XmlElement } from './xml';
 
 /** How long one vim25 call may take; a large ReadNextEvents page on a busy vCenter is slow. */
 const callTimeoutMs = 60_000;
@@ -30,6 +32,17 @@ interface ServiceContent {
   sessionManager: MoRef;
   eventManager: MoRef;
   propertyCollector: MoRef;
+}
+
+/**
+ * The WSDL, minus node-soap's parse of responses: every caller here reads the raw body, so
+ * node-soap gets an empty result instead. It still builds and sends the requests, and a fault
+ * still arrives as an error (vCenter answers faults with HTTP 500).
+ */
+class ResponseBodyOnlyWsdl extends WSDL {
+  override xmlToObject(): { Header: undefined; Body: Record<string, never> } {
+    return { Header: undefined, Body: {} };
+  }
 }
 
 const soapMoRef = (ref: MoRef) => ({ attributes: { type: ref.type }, $value: ref.value });
@@ -56,7 +69,7 @@ export class VimClient implements VcenterSession {
   static async create(config: StreamConfig): Promise<VimClient> {
     const endpoint = config.address;
     const http = createHttp(config);
-    const wsdl = new WSDL(vim25Wsdl(endpoint), endpoint, {});
+    const wsdl = new ResponseBodyOnlyWsdl(vim25Wsdl(endpoint), endpoint, {});
     await new Promise<void>((resolve, reject) => wsdl.onReady((e) => (e ? reject(e) : resolve())));
     const soap = new Client(wsdl, endpoint, { request: http } as never);
     return new VimClient(soap, new URL(endpoint).host);
@@ -74,11 +87,13 @@ export class VimClient implements VcenterSession {
   }
 
   async login(username: string, password: string): Promise<void> {
-    const body = await this.call('RetrieveServiceContent', { _this: soapMoRef(serviceInstance) });
-    this.content = readServiceContent(returnvals(body)[0], this.host);
+    const response = await this.callElement('RetrieveServiceContent', {
+      _this: soapMoRef(serviceInstance),
+    });
+    this.content = readServiceContent(returnvals(response)[0], this.host);
     // Speak the version the server reports, as vSphere clients do.
     this.soap.setSOAPAction(`urn:vim25/${this.content.apiVersion}`);
-    await this.call('Login', {
+    await this.callElement('Login', {
       _this: soapMoRef(this.content.sessionManager),
       userName: username,
       password,
@@ -86,8 +101,8 @@ export class VimClient implements VcenterSession {
   }
 
   async currentTime(): Promise<Date> {
-    const body = await this.call('CurrentTime', { _this: soapMoRef(serviceInstance) });
-    const text = returnvals(body)[0]?.text ?? '';
+    const response = await this.callElement('CurrentTime', { _this: soapMoRef(serviceInstance) });
+    const text = returnvals(response)[0]?.text ?? '';
     const time = new Date(text);
     if (Number.isNaN(time.getTime())) {
       throw new VcenterError('transient', `vCenter ${this.host}: CurrentTime returned "${text}"`);
@@ -101,21 +116,22 @@ export class VimClient implements VcenterSession {
       entity: { entity: soapMoRef(content.rootFolder), recursion: 'all' },
       ...(beginTime ? { time: { beginTime } } : {}),
     };
-    const body = await this.call('CreateCollectorForEvents', {
+    const response = await this.callElement('CreateCollectorForEvents', {
       _this: soapMoRef(content.eventManager),
       filter,
     });
-    const ref = readMoRef(returnvals(body)[0]);
+    const ref = readMoRef(returnvals(response)[0]);
     return { type: 'EventHistoryCollector', value: ref.value };
   }
 
   async readNextEvents(collector: CollectorRef, maxCount: number): Promise<DecodedEvent[]> {
-    const body = await this.call('ReadNextEvents', { _this: soapMoRef(collector), maxCount });
-    return decodeEventsResponse(body);
+    const raw = await this.call('ReadNextEvents', { _this: soapMoRef(collector), maxCount });
+    // One parse of the page, by the decoder, which also reads a fault.
+    return this.readingFaults('ReadNextEvents', () => decodeEventsResponse(raw));
   }
 
   async latestPage(collector: CollectorRef): Promise<EventPosition[]> {
-    const body = await this.call('RetrievePropertiesEx', {
+    const response = await this.callElement('RetrievePropertiesEx', {
       _this: soapMoRef(this.serviceContent().propertyCollector),
       specSet: [
         {
@@ -125,16 +141,16 @@ export class VimClient implements VcenterSession {
       ],
       options: {},
     });
-    return readLatestPage(returnvals(body));
+    return readLatestPage(returnvals(response));
   }
 
   async destroyCollector(collector: CollectorRef): Promise<void> {
-    await this.call('DestroyCollector', { _this: soapMoRef(collector) });
+    await this.callElement('DestroyCollector', { _this: soapMoRef(collector) });
   }
 
   async logout(): Promise<void> {
     if (!this.content || !this.cookie) return;
-    await this.call('Logout', { _this: soapMoRef(this.content.sessionManager) });
+    await this.callElement('Logout', { _this: soapMoRef(this.content.sessionManager) });
     this.cookie = undefined;
   }
 
@@ -169,12 +185,45 @@ export class VimClient implements VcenterSession {
     if (session) this.cookie = session.split(';')[0];
   }
 
+  /** Calls one operation and returns the element inside the response's Body. */
+  private async callElement(operation: Vim25Operation, args: object): Promise<XmlElement> {
+    const raw = await this.call(operation, args);
+    return this.readingFaults(operation, () => soapResponseElement(raw));
+  }
+
+  /** Runs a read of a response body, turning a SOAP fault or unreadable XML into VcenterError. */
+  private readingFaults<T>(operation: Vim25Operation, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof VimFaultError) throw this.faultError(operation, error);
+      const reason = (error as Error).message;
+      throw new VcenterError(
+        'transient',
+        `vCenter ${this.host}: ${operation}: ${reason}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private faultError(operation: Vim25Operation, fault: VimFaultError): VcenterError {
+    const message = `vCenter ${this.host}: ${operation}: ${fault.faultType}: ${fault.faultMessage}`;
+    return new VcenterError(kindOfFault(fault.faultType), message, fault.faultType, {
+      cause: fault,
+    });
+  }
+
   private callError(operation: Vim25Operation, error: unknown): VcenterError {
     const body = responseBody(error);
-    const fault = body ? readFault(body) : undefined;
-    if (fault) {
-      const message = `vCenter ${this.host}: ${operation}: ${fault.type}: ${fault.message}`;
-      return new VcenterError(kindOfFault(fault.type), message, fault.type, { cause: error });
+    if (body) {
+      try {
+        soapResponseElement(body);
+      } catch (fault) {
+        if (fault instanceof VimFaultError) return this.faultError(operation, fault);
+      }
     }
     return transportError(this.host, operation, error);
   }
@@ -203,29 +252,9 @@ function responseBody(error: unknown): string | undefined {
   return typeof data === 'string' ? data : undefined;
 }
 
-function soapBody(xml: string): XmlElement | undefined {
-  const envelope = parseXml(xml);
-  return childNamed(envelope, 'Body');
-}
-
-/** The `returnval` elements of an operation's response. */
-function returnvals(xml: string): XmlElement[] {
-  const response = soapBody(xml)?.children[0];
-  return response ? response.children.filter((c) => c.local === 'returnval') : [];
-}
-
-function readFault(xml: string): { type: string; message: string } | undefined {
-  let fault: XmlElement | undefined;
-  try {
-    fault = soapBody(xml) && childNamed(soapBody(xml) as XmlElement, 'Fault');
-  } catch {
-    return undefined;
-  }
-  if (!fault) return undefined;
-  const message = childNamed(fault, 'faultstring')?.text.trim() ?? '';
-  const detail = childNamed(fault, 'detail')?.children[0];
-  const type = detail?.xsiType?.local ?? detail?.local.replace(/Fault$/, '') ?? 'SOAP fault';
-  return { type, message };
+/** The `returnval` elements of an operation's response element. */
+function returnvals(response: XmlElement): XmlElement[] {
+  return response.children.filter((c) => c.local === 'returnval');
 }
 
 function readMoRef(element: XmlElement | undefined): MoRef {
