@@ -11,9 +11,9 @@ import type { StreamConfig } from '../config/types';
 import { toCloudEvent } from '../events/cloudevent';
 import type { DecodedEvent } from '../events/vcenter-event';
 import type { Logger } from '../log';
+import { retryDelayMs } from '../delivery/backoff';
 import type { Counters } from '../metrics/counters';
 import { StoreFullError, type IncomingEvent, type StreamStore } from '../store/types';
-import { backoffDelayMs } from './backoff';
 import { VcenterError } from './errors';
 import type { CollectorRef, SessionOpener, VcenterSession } from './session';
 
@@ -40,8 +40,8 @@ export interface StreamDependencies {
   onTakenIn: () => void;
 }
 
-const reconnectBackoff = { initialMs: 1_000, maxMs: 60_000 };
-const storeFullBackoff = { initialMs: 1_000, maxMs: 30_000 };
+const reconnectBackoff = { initialBackoffMs: 1_000, maxBackoffMs: 60_000 };
+const storeFullBackoff = { initialBackoffMs: 1_000, maxBackoffMs: 30_000 };
 /** How often an idle or paused stream calls CurrentTime so the session does not expire. */
 const keepAliveIntervalMs = 60_000;
 /** Default wait, with nothing read, before asking vCenter whether the collector is stuck. */
@@ -180,7 +180,7 @@ export class VcenterStream {
         // The page stays in memory and is offered again; the checkpoint has not moved, so
         // even a crash meanwhile loses nothing: vCenter still has these events.
         this.pauseReading(`store full: ${error.message}`, failures === 1);
-        await this.pause(backoffDelayMs(storeFullBackoff, failures));
+        await this.pause(retryDelayMs(failures, storeFullBackoff));
         await this.keepAlive(session);
       }
     }
@@ -291,7 +291,7 @@ export class VcenterStream {
     this.deps.counters.streamError(this.name, kind);
     const firstOfOutage = this.failures === 1 || this.current.reason !== reason;
     this.setState('reconnecting', reason);
-    const delayMs = backoffDelayMs(reconnectBackoff, this.failures);
+    const delayMs = retryDelayMs(this.failures, reconnectBackoff);
     const fields = { attempt: this.failures, retryInMs: delayMs, kind };
     if (!(error instanceof VcenterError)) {
       // Not a vCenter problem (a bug or the store): keep the stack for whoever reads the log.
