@@ -303,6 +303,11 @@ describe('binary: the single executable, alone in an empty folder', function () 
       assert.ok(JSON.stringify(event.data).includes(JSON.stringify(vmName)), 'names the VM');
       assert.equal(await router.stop(), 0, router.stderr.join('\n'));
       assert.ok(fs.existsSync(databaseFile(dataDir)), 'router.db exists in the data directory');
+      const status = runToEnd(workspace, ['status', '--data-dir', dataDir, '--json']);
+      assert.equal(status.status, 0, status.stderr);
+      const report = JSON.parse(status.stdout) as { database: string; streams: unknown[] };
+      assert.equal(report.database, databaseFile(dataDir));
+      assert.equal(report.streams.length, 1, 'the stream and its checkpoint are in router.db');
       assert.ok(
         filesUnder(nativeCache).some((file) => file.endsWith('better_sqlite3.node')),
         'the addon was copied under PKG_NATIVE_CACHE_PATH',
