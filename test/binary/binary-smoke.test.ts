@@ -229,6 +229,14 @@ describe('binary: the single executable, alone in an empty folder', function () 
     console.log(`      start-up (--version, median of 5): ${median.toFixed(0)} ms`);
   });
 
+  it("hands Node's own flags to the router, which refuses them", () => {
+    for (const flag of ['-e', '--inspect=127.0.0.1:0']) {
+      const result = runToEnd(workspace, [flag, 'process.exit(0)']);
+      assert.equal(result.status, 2, `${flag}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, /unknown option/);
+    }
+  });
+
   it('accepts a good config with validate, exit 0', () => {
     const config = path.join(workspace.folder, 'good.json');
     const vcenter = {
