@@ -106,7 +106,16 @@ export function decodeStruct(
     const value = values[i];
     result[fields[i].jsonName] = value === undefined ? zeroValue(fields[i]) : value;
   }
-  if (unknownChildren) Object.assign(result, unknownChildren);
+  if (unknownChildren) {
+    for (const [name, value] of Object.entries(unknownChildren)) {
+      // A declared field wins: an unknown <Key> must not replace the event's key.
+      if (Object.hasOwn(result, name)) {
+        problems.push(`${spec.name}: unknown element ${name} would hide field ${name}; left out`);
+      } else {
+        setOwn(result, name, value);
+      }
+    }
+  }
   return result;
 }
 
@@ -313,9 +322,19 @@ export function decodeGeneric(element: XmlElement, problems: Problems): unknown 
 function addGeneric(target: Record<string, unknown>, child: XmlElement, problems: Problems) {
   const name = child.local.charAt(0).toUpperCase() + child.local.slice(1);
   const value = decodeGeneric(child, problems);
-  if (!Object.hasOwn(target, name)) target[name] = value;
+  if (!Object.hasOwn(target, name)) setOwn(target, name, value);
   else if (Array.isArray(target[name])) (target[name] as unknown[]).push(value);
-  else target[name] = [target[name], value];
+  else setOwn(target, name, [target[name], value]);
+}
+
+/** `__proto__` is a legal element name; assigning it would set the prototype, losing the value. */
+function setOwn(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** Element text for a problem message: quoted, and cut short. */

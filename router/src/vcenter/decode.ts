@@ -8,7 +8,7 @@
 import type { DecodedEvent } from '../events/vcenter-event';
 import { derivesFrom, lookupType, type TypeSpec } from './decode-type-table';
 import { decodeStruct, decodeValue, ZERO_DATE_TIME } from './decode-value';
-import { childNamed, parseXml, type XmlElement } from './xml';
+import { childNamed, cutForMessage, parseXml, type XmlElement } from './xml';
 
 export { decodeValue } from './decode-value';
 
@@ -64,7 +64,9 @@ export function decodeEventsResponse(xml: string): DecodedEvent[] {
 export function soapResponseElement(xml: string): XmlElement {
   const envelope = parseXml(xml);
   if (envelope.local !== 'Envelope' || envelope.uri !== SOAP_ENVELOPE_NAMESPACE) {
-    throw new SoapResponseError(`not a SOAP 1.1 envelope: root element ${envelope.local}`);
+    throw new SoapResponseError(
+      `not a SOAP 1.1 envelope: root element ${cutForMessage(envelope.local)}`,
+    );
   }
   const body = envelope.children.find(
     (child) => child.local === 'Body' && child.uri === SOAP_ENVELOPE_NAMESPACE,

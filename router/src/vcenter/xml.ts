@@ -44,6 +44,13 @@ export class XmlParseError extends Error {
 }
 
 const defaultMaxDepth = 128;
+/** saxes quotes names into its messages; a megabyte-long name must not become a log line. */
+const maxReasonChars = 300;
+
+/** `text` cut to `maxChars` for an error message, saying how long it was. */
+export function cutForMessage(text: string, maxChars = 80): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}... (${text.length} chars)`;
+}
 
 /**
  * Parses an XML document into an element tree and returns its root element. Throws
@@ -58,7 +65,9 @@ export function parseXml(xml: string, options: ParseXmlOptions = {}): XmlElement
   let failure: Error | undefined;
 
   const fail = (message: string): void => {
-    failure ??= new XmlParseError(`XML line ${parser.line} column ${parser.column}: ${message}`);
+    // saxes starts its messages with its own "line:column: "; ours is enough.
+    const reason = cutForMessage(message.replace(/^\d+:\d+: /, ''), maxReasonChars);
+    failure ??= new XmlParseError(`XML line ${parser.line} column ${parser.column}: ${reason}`);
   };
 
   parser.on('error', (error) => fail(error.message));
