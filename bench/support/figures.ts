@@ -34,10 +34,10 @@ export function latencyFigures(latenciesMs: number[]): LatencyFigures {
 }
 
 /** The median of each numeric field across runs (the runs' shapes are the same). */
-export function medianOfRuns<T extends Record<string, number>>(runs: T[]): T {
+export function medianOfRuns<T extends object>(runs: T[]): T {
   const result: Record<string, number> = {};
   for (const key of Object.keys(runs[0] ?? {})) {
-    result[key] = median(runs.map((run) => run[key]));
+    result[key] = median(runs.map((run) => (run as Record<string, number>)[key]));
   }
   return result as T;
 }

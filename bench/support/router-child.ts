@@ -17,6 +17,8 @@ const logLinesKept = 40;
 const stopGraceMs = 15_000;
 
 export interface ProbeSample {
+  /** Taken after garbage collection settled (else at once, for CPU time). */
+  settled: boolean;
   atMs: number;
   /** Microseconds, as process.cpuUsage() reports them. */
   cpu: { user: number; system: number };
@@ -48,8 +50,9 @@ export interface RouterChild {
   readonly pid: number;
   readonly dataDir: string;
   stats(): Promise<RouterStats>;
-  /** GC-settled CPU and memory of the router process. */
-  probe(): Promise<ProbeSample>;
+  /** CPU time and memory of the router process: at once, or after garbage collection settled
+   * (settled: true; about 300 ms later). */
+  probe(options?: { settled?: boolean }): Promise<ProbeSample>;
   /** Polls /stats every `pollMs` until the condition holds; returns when it did (ms epoch). */
   waitForStats(
     condition: (stats: RouterStats) => boolean,
@@ -155,16 +158,18 @@ class Child implements RouterChild {
     return stats;
   }
 
-  async probe(): Promise<ProbeSample> {
+  async probe(options: { settled?: boolean } = {}): Promise<ProbeSample> {
     this.assertRunning();
+    const settled = options.settled ?? false;
     const before = this.samples.length;
     this.child.kill('SIGUSR2');
     const deadline = Date.now() + 10_000;
-    while (this.samples.length === before) {
+    for (;;) {
+      const answer = this.samples.slice(before).find((s) => s.settled === settled);
+      if (answer) return answer;
       if (Date.now() > deadline) throw new Error(`router probe did not answer\n${this.logTail()}`);
-      await sleep(20);
+      await sleep(5);
     }
-    return this.samples[this.samples.length - 1];
   }
 
   async waitForStats(

@@ -1,0 +1,83 @@
+// Cost of buffering: the router's RSS and database size while events pile up because their
+// only target fails. One OpenFaaS function subscribed to everything answers 503, so every
+// event is taken in and waits; events are posted in steps, and after each step (once the
+// checkpoint has the newest key) the router's memory is read after garbage collection settled.
+import { startVcsim } from '../test/support/vcsim';
+import { openFaasEntry, streamEntry } from './support/config';
+import { round } from './support/figures';
+import { startRouterChild, type RouterChild } from './support/router-child';
+import { startOpenFaas } from './support/targets';
+
+export interface BufferingStep {
+  buffered: number;
+  rssMb: number;
+  heapUsedMb: number;
+  /** Memory outside the V8 heap: SQLite's page cache, buffers, the addon. */
+  externalMb: number;
+  databaseMb: number;
+}
+
+export interface BufferingFigures {
+  steps: BufferingStep[];
+  /** RSS with the most events buffered over RSS with none. */
+  rssRatio: number;
+  databaseMbPer100k: number;
+  peakRssMb: number;
+}
+
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+
+export async function bufferingBench(total: number, step: number): Promise<BufferingFigures> {
+  const vcsim = await startVcsim({ eventHistorySize: total + 10_000 });
+  const target = await startOpenFaas(1, 503);
+  let router: RouterChild | undefined;
+  try {
+    router = await startRouterChild([
+      streamEntry(vcsim, 'vc1'),
+      openFaasEntry(target.gateway.url),
+    ]);
+    await router.waitForLog(/connected \(vSphere API/, 60_000);
+    // Idle and connected: the router's own login event is in the store, nothing else.
+    await router.waitForStats((s) => (s.processors.openfaas?.retrying ?? 0) > 0, 'a 503', 60_000);
+    const steps = [await measure(router)];
+
+    let posted = 0;
+    for (let seed = 1; posted < total; seed++) {
+      const count = Math.min(step, total - posted);
+      const burst = await vcsim.burst(count, seed);
+      await router.waitForStats(
+        (s) => (s.streams.vc1?.checkpoint?.lastKey ?? -Infinity) >= burst.lastKey,
+        `the checkpoint at key ${burst.lastKey}`,
+        1_800_000,
+        200,
+      );
+      posted += count;
+      steps.push(await measure(router));
+    }
+    const final = await router.probe({ settled: true });
+    const none = steps[0];
+    const most = steps[steps.length - 1];
+    return {
+      steps,
+      rssRatio: round(most.rssMb / none.rssMb, 2),
+      databaseMbPer100k: round(((most.databaseMb - none.databaseMb) * 100_000) / posted, 1),
+      peakRssMb: round(final.maxRssKb / 1024, 1),
+    };
+  } finally {
+    await router?.stop();
+    await target.stop();
+    await vcsim.stop();
+  }
+}
+
+async function measure(router: RouterChild): Promise<BufferingStep> {
+  const stats = await router.stats();
+  const sample = await router.probe({ settled: true });
+  return {
+    buffered: stats.processors.openfaas?.buffered ?? 0,
+    rssMb: mb(sample.memory.rss),
+    heapUsedMb: mb(sample.memory.heapUsed),
+    externalMb: mb(sample.memory.external + sample.memory.arrayBuffers),
+    databaseMb: mb(router.databaseBytes()),
+  };
+}
