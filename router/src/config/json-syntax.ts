@@ -30,6 +30,12 @@ class SyntaxProblem extends Error {
   }
 }
 
+/**
+ * A config nests four levels deep; a limit keeps a broken or hostile file from exhausting the
+ * stack here (this scanner, JSON.parse and the schema validator all recurse).
+ */
+const maxNestingDepth = 64;
+
 const numberPattern = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class Scanner {
@@ -62,6 +68,9 @@ class Scanner {
   private value(path: (string | number)[]): void {
     const next = this.peek();
     if (next === undefined) this.fail('the file ends where a value was expected');
+    if ((next === '{' || next === '[') && path.length >= maxNestingDepth) {
+      this.fail(`objects and arrays nested deeper than ${maxNestingDepth} levels`);
+    }
     if (next === '{') return this.object(path);
     if (next === '[') return this.array(path);
     if (next === '"') return void this.string();

@@ -33,7 +33,9 @@ function defaultStreamName(address: string): string {
   try {
     return new URL(address).hostname;
   } catch {
-    return address;
+    // The address has a problem of its own, and may hold a password (`https://u:p@...`): it
+    // must not come back as the stream's name in a message about duplicate names.
+    return '';
   }
 }
 
