@@ -347,9 +347,9 @@ export const entityAttacks: { name: string; xml: (body: string) => string }[] = 
   {
     name: 'quadratic blow-up',
     xml: () =>
-      `${prolog}<!DOCTYPE r [<!ENTITY a "${'a'.repeat(50_000)}">]>` +
+      `${prolog}<!DOCTYPE r [<!ENTITY a "${'a'.repeat(10_000)}">]>` +
       response(
-        `<returnval><fullFormattedMessage>${'&a;'.repeat(50_000)}</fullFormattedMessage></returnval>`,
+        `<returnval><fullFormattedMessage>${'&a;'.repeat(10_000)}</fullFormattedMessage></returnval>`,
       ),
   },
   {

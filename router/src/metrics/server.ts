@@ -136,8 +136,11 @@ export class MetricsServer {
       help: string,
       labelNames: string[],
       read: (g: client.Gauge) => void,
-    ) =>
-      new client.Gauge({
+    ) => {
+      // A reload builds a new server on the same registry: the old server's gauge (which reads
+      // the old snapshot) gives way, where registering the name twice would throw.
+      this.registry.prometheus.removeSingleMetric(name);
+      return new client.Gauge({
         name,
         help,
         labelNames,
@@ -147,6 +150,7 @@ export class MetricsServer {
           read(this);
         },
       });
+    };
     gauge('vmware_event_router_buffered_deliveries', 'Deliveries waiting', ['processor'], (g) => {
       for (const p of snapshot().processors) g.set({ processor: p.name }, p.buffered);
     });
