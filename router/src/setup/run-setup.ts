@@ -1,7 +1,7 @@
 // The first-boot setup from start to end: read the OVF environment, check every property,
 // render every file, and only then write the files and run the system commands. A marker file
 // records success; the systemd unit runs the setup only while it is absent.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseOvfEnvironment, readOvfEnvironmentText } from './ovf-environment';
 import { SetupInputError } from './problems';
@@ -90,7 +90,11 @@ export function runSetup(options: SetupOptions): number {
 
   const marker = join(options.root, setupDoneMarkerPath);
   mkdirSync(dirname(marker), { recursive: true });
+  // Whatever the umask: a user who could remove the marker would make the next boot apply the
+  // OVF properties again (the root password among them).
+  chmodSync(dirname(marker), 0o755);
   writeFileSync(marker, `${now().toISOString()}\n`);
+  chmodSync(marker, 0o644);
   report.succeeded(summarize(settings));
   report.log(`setup completed; see ${setupLogPath}`);
   return setupExitCodes.done;

@@ -6,7 +6,6 @@ import {
   chownSync,
   chmodSync,
   closeSync,
-  copyFileSync,
   existsSync,
   fchmodSync,
   fsyncSync,
@@ -70,7 +69,16 @@ export function writeSystemFiles(files: SystemFile[], options: WriteOptions): vo
 function keepEditedConfig(target: string, content: string, options: WriteOptions): void {
   if (!existsSync(target) || readFileSync(target, 'utf8') === content) return;
   const copy = `${target}.${options.backupSuffix}.bak`;
-  copyFileSync(target, copy);
+  // Root's only, whatever mode the edited file had: it holds the same secrets, and a copy
+  // (unlike the config written next) would keep a mode someone opened up by mistake.
+  const fd = openSync(copy, 'w', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, readFileSync(target));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   options.onWritten(`${routerConfigPath}.${options.backupSuffix}.bak`, 'kept a copy');
 }
 
