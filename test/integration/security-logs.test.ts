@@ -3,8 +3,9 @@
 // EventBridge stand-in, with every credential right somewhere and wrong somewhere else (wrong
 // vCenter password, an untrusted vCenter certificate, a gateway answering 401, EventBridge
 // refusing a signature and an access key id), is reloaded with SIGHUP and stopped; its
-// metrics endpoint is asked with and without credentials. Then every line it wrote is searched
-// for every secret in every form a leak takes (test/fuzz/secret-forms.ts).
+// metrics endpoint is asked with and without credentials. Then every line it wrote, what the
+// metrics endpoint answered, what status and dead-letters show and the database files are
+// searched for every secret in every form a leak takes (test/fuzz/secret-forms.ts).
 //
 // Secret: the vCenter passwords, the OpenFaaS and metrics passwords (and their Basic headers),
 // the AWS secret access keys and access key ids (the log may show an id's last four characters,
@@ -13,6 +14,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { EventBridgeEndpoint } from '../stand-ins/eventbridge-endpoint';
@@ -248,7 +250,26 @@ describe('security: no secret in any log line', function () {
     }
     bodies.push(...(await askMetrics(metricsPort)));
     assert.equal(await r.stop(), 0, `the router's log:\n${r.logs.slice(-30).join('\n')}`);
-    return [...r.logs, ...bodies];
+    return [...r.logs, ...bodies, ...operatorViews(files.dataDir)];
+  }
+
+  /**
+   * What an operator sees of the store (status, dead letters: the last errors are kept there)
+   * and the database files themselves, where a stored error or event could hold a secret.
+   */
+  function operatorViews(dataDir: string): string[] {
+    const views: string[] = [];
+    for (const args of [['status', '--json'], ['status'], ['dead-letters', 'list', '--json']]) {
+      const run = spawnSync(process.execPath, [routerMain, ...args, '--data-dir', dataDir], {
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 0, `${args.join(' ')}: ${run.stderr}`);
+      views.push(run.stdout, run.stderr);
+    }
+    for (const name of fs.readdirSync(dataDir)) {
+      views.push(fs.readFileSync(path.join(dataDir, name)).toString('latin1'));
+    }
+    return views;
   }
 
   function assertNoSecrets(lines: string[]): void {
