@@ -128,7 +128,7 @@ describe('delivery guarantees, end to end', function () {
     return endpoint!.received.map((event) => cloudEventOf(event));
   }
 
-  it('gives a processor that failed for a while every event afterwards, in order, while the other one is not held up', async () => {
+  it('a failing processor gets every event in order afterwards; the other goes on', async () => {
     const { vcsim, gateway } = await startTargets();
     const audit = new SwitchableFunction();
     const notify = new SwitchableFunction();
@@ -200,7 +200,7 @@ describe('delivery guarantees, end to end', function () {
     assert.equal(processor('openfaas')?.deadLetters, 0);
   });
 
-  it('delivers a dead letter again with `dead-letters replay` once the target accepts it', async () => {
+  it('delivers a dead letter again after `dead-letters replay`, once accepted', async () => {
     const { vcsim, gateway } = await startTargets();
     const orders = new SwitchableFunction();
     orders.refuse = (event) =>
@@ -244,7 +244,7 @@ describe('delivery guarantees, end to end', function () {
     assert.equal(listed.stdout, 'no dead letters\n');
   });
 
-  it('keeps buffered events across a stop and start, and delivers them with the same ids', async () => {
+  it('keeps buffered events across stop and start, delivered with the same ids', async () => {
     const { vcsim, gateway } = await startTargets();
     const all = new SwitchableFunction();
     all.refuse = () => ({ status: 503, body: 'function scaling up' });

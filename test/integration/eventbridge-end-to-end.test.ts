@@ -224,7 +224,7 @@ describe('vCenter events to EventBridge, end to end', function () {
     assert.deepEqual(all.map(historyOf), history);
   });
 
-  it('keeps every PutEvents call within 10 entries and 256 KB, large events included', async () => {
+  it('keeps each PutEvents call within 10 entries and 256 KB, large events too', async () => {
     const { vcsim, endpoint, actions } = await startAll();
     await endpoint.down();
     // Any two of these exceed 256 KB together; the burst's events are 0.5 to 5 KB.

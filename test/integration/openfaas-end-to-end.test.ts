@@ -139,7 +139,7 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
     assert.equal(event.source, vcsim.sdkUrl);
   });
 
-  it('keeps events in the store while the gateway is down, and delivers them when it is back', async () => {
+  it('keeps events in the store while the gateway is down, then delivers them', async () => {
     vcsim = await startVcsim();
     gateway = await startGateway();
     gateway.deploy({
@@ -217,7 +217,7 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
     assert.deepEqual(sortedIds(since('notify-chat')), sortedIds(since('notify-mail')));
   });
 
-  it('gives a function that failed with 500 for a while every event afterwards, in order, while the others get theirs meanwhile', async () => {
+  it('a function failing with 500 later gets every event in order; others go on', async () => {
     vcsim = await startVcsim();
     gateway = await startGateway();
     let failing = true;
@@ -261,7 +261,7 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
     assert.equal(openfaas()?.deadLetters, 0);
   });
 
-  it('keeps a dead letter of an event a function answers 400, visible in status and dead-letters list, and delivers the events after it', async () => {
+  it('dead-letters an event answered 400 (status, list) and delivers the rest', async () => {
     vcsim = await startVcsim();
     gateway = await startGateway();
     gateway.deploy({
@@ -398,7 +398,7 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
     assert.ok(defaultCalls.every((call) => call.path === '/function/audit'));
   });
 
-  it('matches dotted topics and *, naming in X-Topic the topic the function subscribed to', async () => {
+  it('matches dotted topics and *; X-Topic names the topic subscribed to', async () => {
     vcsim = await startVcsim();
     gateway = await startGateway();
     gateway.deploy({ name: 'legacy-off', annotations: { topic: 'vm.powered.off' } });
@@ -434,7 +434,7 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
     assert.ok(all.some((call) => cloudEventOf(call).subject === 'com.example.backup.finished'));
   });
 
-  it('says clearly when the basic auth is wrong, and delivers everything once reloaded with the right password', async () => {
+  it('reports wrong basic auth clearly; a reload with the right one delivers all', async () => {
     vcsim = await startVcsim();
     const right = { username: 'admin', password: 'Right-Gateway-Pass-0451' };
     const wrong = { username: 'admin', password: 'Wrong-Gateway-Pass-9172' };
@@ -449,10 +449,8 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
 
     const health = openfaas()?.health;
     assert.equal(health?.healthy, false);
-    assert.match(
-      health?.reason ?? '',
-      /\/system\/functions: 401 Unauthorized; check the basic_auth credentials of processor "openfaas"/,
-    );
+    assert.match(health?.reason ?? '', /\/system\/functions: 401 Unauthorized; /);
+    assert.match(health?.reason ?? '', /check the basic_auth credentials of processor "openfaas"/);
     const warning = logs.entries().find((entry) => /cannot list functions/.test(entry.msg));
     assert.ok(warning !== undefined, 'a log line about the listing');
     assert.equal(warning.level, 40);
