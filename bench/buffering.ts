@@ -2,6 +2,11 @@
 // only target fails. One OpenFaaS function subscribed to everything answers 503, so every
 // event is taken in and waits; events are posted in steps, and after each step (once the
 // checkpoint has the newest key) the router's memory is read after garbage collection settled.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+
 import { startVcsim } from '../test/support/vcsim';
 import { openFaasEntry, streamEntry } from './support/config';
 import { round } from './support/figures';
@@ -11,6 +16,10 @@ import { startOpenFaas } from './support/targets';
 export interface BufferingStep {
   buffered: number;
   rssMb: number;
+  /** Of the RSS: anonymous memory (heaps, malloc) and mapped files (node, libraries). */
+  rssAnonMb: number;
+  rssFileMb: number;
+  heapTotalMb: number;
   heapUsedMb: number;
   /** Memory outside the V8 heap: SQLite's page cache, buffers, the addon. */
   externalMb: number;
@@ -22,6 +31,8 @@ export interface BufferingFigures {
   /** RSS with the most events buffered over RSS with none. */
   rssRatio: number;
   databaseMbPer100k: number;
+  /** Average length of the stored CloudEvent JSON, the bulk of each row. */
+  averageCloudEventBytes: number;
   peakRssMb: number;
 }
 
@@ -55,12 +66,14 @@ export async function bufferingBench(total: number, step: number): Promise<Buffe
       steps.push(await measure(router));
     }
     const final = await router.probe({ settled: true });
+    const averageCloudEventBytes = averageStoredEventBytes(router.dataDir);
     const none = steps[0];
     const most = steps[steps.length - 1];
     return {
       steps,
       rssRatio: round(most.rssMb / none.rssMb, 2),
       databaseMbPer100k: round(((most.databaseMb - none.databaseMb) * 100_000) / posted, 1),
+      averageCloudEventBytes,
       peakRssMb: round(final.maxRssKb / 1024, 1),
     };
   } finally {
@@ -76,8 +89,29 @@ async function measure(router: RouterChild): Promise<BufferingStep> {
   return {
     buffered: stats.processors.openfaas?.buffered ?? 0,
     rssMb: mb(sample.memory.rss),
+    ...rssParts(router.pid),
+    heapTotalMb: mb(sample.memory.heapTotal),
     heapUsedMb: mb(sample.memory.heapUsed),
     externalMb: mb(sample.memory.external + sample.memory.arrayBuffers),
     databaseMb: mb(router.databaseBytes()),
   };
+}
+
+/** Read through a second, read-only connection (WAL lets it read beside the router). */
+function averageStoredEventBytes(dataDir: string): number {
+  const db = new Database(path.join(dataDir, 'router.db'), { readonly: true });
+  try {
+    const average = db.prepare('SELECT avg(length(cloud_event)) FROM events').pluck().get();
+    return round(Number(average), 0);
+  } finally {
+    db.close();
+  }
+}
+
+/** RssAnon and RssFile of /proc/PID/status (Linux), read right after the settled probe. */
+function rssParts(pid: number): { rssAnonMb: number; rssFileMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return { rssAnonMb: round(kb('RssAnon') / 1024, 1), rssFileMb: round(kb('RssFile') / 1024, 1) };
 }

@@ -48,6 +48,11 @@ function sourceRows(source?: SourceFigures): Row[] {
     [`Fetch+parse, bare SOAP loop (ceiling)`, `${n(source.bareSoapEventsPerSec)} ev/s`],
     [`Take-in / ceiling (same runs)`, n(source.routerToBareRatio, 2)],
     [`Take-in / VimClient (same runs)`, n(source.routerToVimClientRatio, 2)],
+    [
+      `CPU per 1,000 events: take-in / VimClient / bare`,
+      `${n(source.routerCpuPer1000, 2)}/${n(source.vimClientCpuPer1000, 2)}/` +
+        `${n(source.bareSoapCpuPer1000, 2)} s`,
+    ],
   ];
 }
 
@@ -102,6 +107,7 @@ function bufferingRows(buffering?: BufferingFigures): Row[] {
     [`  RSS at each step`, buffering.steps.map((s) => n(s.rssMb)).join(', ') + ' MB'],
     [`  peak RSS while buffering`, `${n(buffering.peakRssMb)} MB`],
     [`Database per 100,000 buffered events`, `${n(buffering.databaseMbPer100k)} MB`],
+    [`  stored CloudEvent JSON, average`, `${n(buffering.averageCloudEventBytes)} bytes`],
   ];
 }
 
