@@ -115,6 +115,12 @@ export class EventBridgeProcessor implements Processor {
     return matches ? [this.config.eventBus] : [];
   }
 
+  // Limitation: when EventBridge accepts some entries of a call and fails others (throttled,
+  // internal error), the accepted ones are on the bus already and only the failed ones are sent
+  // again, so they arrive after later events: vCenter's order holds per bus only while calls
+  // succeed whole. Taking accepted entries back is not possible, and EventBridge does not
+  // promise delivery order to its targets anyway; consumers that need order sort by
+  // detail.data.CreatedTime (or Key within one vCenter).
   async deliver(target: string, events: BufferedEvent[]): Promise<DeliveryResult[]> {
     const results: DeliveryResult[] = new Array<DeliveryResult>(events.length);
     const sendable: PreparedEntry[] = [];
