@@ -27,6 +27,7 @@ export interface BufferingStep {
 }
 
 export interface BufferingFigures {
+  pageSize: number;
   steps: BufferingStep[];
   /** RSS with the most events buffered over RSS with none. */
   rssRatio: number;
@@ -38,13 +39,17 @@ export interface BufferingFigures {
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 
-export async function bufferingBench(total: number, step: number): Promise<BufferingFigures> {
+export async function bufferingBench(
+  total: number,
+  step: number,
+  pageSize: number,
+): Promise<BufferingFigures> {
   const vcsim = await startVcsim({ eventHistorySize: total + 10_000 });
   const target = await startOpenFaas(1, 503);
   let router: RouterChild | undefined;
   try {
     router = await startRouterChild([
-      streamEntry(vcsim, 'vc1'),
+      streamEntry(vcsim, 'vc1', pageSize),
       openFaasEntry(target.gateway.url),
     ]);
     await router.waitForLog(/connected \(vSphere API/, 60_000);
@@ -70,6 +75,7 @@ export async function bufferingBench(total: number, step: number): Promise<Buffe
     const none = steps[0];
     const most = steps[steps.length - 1];
     return {
+      pageSize,
       steps,
       rssRatio: round(most.rssMb / none.rssMb, 2),
       databaseMbPer100k: round(((most.databaseMb - none.databaseMb) * 100_000) / posted, 1),

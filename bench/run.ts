@@ -66,7 +66,7 @@ async function runSuite(suite: Suite, s: BenchSettings, figures: BenchFigures): 
       figures.catchup = await catchUpBench(s.catchUpBacklog, s.ratePerSec);
       return;
     case 'buffering':
-      figures.buffering = await bufferingBench(s.bufferedEvents, s.bufferStep);
+      figures.buffering = await bufferingBench(s.bufferedEvents, s.bufferStep, s.bufferPageSize);
       return;
     case 'scale':
       figures.scale = await scaleBench(s.scaleEvents, s.runs);
@@ -86,7 +86,15 @@ function gitCommit(): string {
     execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
   try {
     const commit = git('rev-parse', '--short=12', 'HEAD');
-    return git('status', '--porcelain', '--', 'router/src', 'bench', 'test/support') === ''
+    return git(
+      'status',
+      '--porcelain',
+      '--',
+      'router/src',
+      'bench',
+      'test/support',
+      ':!bench/results',
+    ) === ''
       ? commit
       : `${commit}-dirty`;
   } catch {

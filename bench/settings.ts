@@ -19,6 +19,8 @@ export interface BenchSettings {
   catchUpBacklog: number;
   bufferedEvents: number;
   bufferStep: number;
+  /** page_size of the buffering suite's stream (the others read 1000 at a time). */
+  bufferPageSize: number;
   scaleEvents: number;
 }
 
@@ -31,6 +33,7 @@ export const settingVariables: Record<keyof Omit<BenchSettings, 'suites'>, strin
   catchUpBacklog: 'BENCH_CATCHUP_BACKLOG',
   bufferedEvents: 'BENCH_BUFFERED',
   bufferStep: 'BENCH_BUFFER_STEP',
+  bufferPageSize: 'BENCH_BUFFER_PAGE_SIZE',
   scaleEvents: 'BENCH_SCALE_EVENTS',
 };
 
@@ -43,6 +46,7 @@ const defaults: Omit<BenchSettings, 'suites'> = {
   catchUpBacklog: 100_000,
   bufferedEvents: 200_000,
   bufferStep: 100_000,
+  bufferPageSize: 1000,
   scaleEvents: 2_000,
 };
 

@@ -104,7 +104,10 @@ function bufferingRows(buffering?: BufferingFigures): Row[] {
     [`RSS, nothing buffered (after GC, 1 run)`, `${n(none.rssMb)} MB`],
     [`RSS, ${n(most.buffered)} buffered (after GC, 1 run)`, `${n(most.rssMb)} MB`],
     [`  RSS ratio buffered / none`, n(buffering.rssRatio, 2)],
-    [`  RSS at each step`, buffering.steps.map((s) => n(s.rssMb)).join(', ') + ' MB'],
+    [
+      `  RSS at each step (page_size ${buffering.pageSize})`,
+      buffering.steps.map((s) => n(s.rssMb)).join(', ') + ' MB',
+    ],
     [`  peak RSS while buffering`, `${n(buffering.peakRssMb)} MB`],
     [`Database per 100,000 buffered events`, `${n(buffering.databaseMbPer100k)} MB`],
     [`  stored CloudEvent JSON, average`, `${n(buffering.averageCloudEventBytes)} bytes`],
