@@ -81,7 +81,9 @@ describe('router: kill -9 while events flow', function () {
     }
     const lost = history.filter((e) => !delivered.has(`${e.key}@${e.createdTime}`));
     assert.equal(history.length > 7_500, true);
-    console.log(`      ${history.length} events, ${router.events.length} delivered, ${duplicates} again`);
+    console.log(
+      `      ${history.length} events, ${router.events.length} delivered, ${duplicates} again`,
+    );
     assert.deepEqual(
       lost.map((e) => e.key),
       [],
