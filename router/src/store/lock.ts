@@ -5,7 +5,7 @@
 // Readers (status, backup, dead-letters) do not take it; SQLite's own locking covers them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatabaseLockedError } from './errors';
+import { DatabaseLockedError, StoreOperatorError } from './errors';
 
 export const lockFileName = 'router.lock';
 
@@ -60,14 +60,34 @@ function tryCreate(file: string, owner: LockOwner): boolean {
     fd = fs.openSync(file, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw notWritable(file, error);
   }
   try {
     fs.writeSync(fd, JSON.stringify(owner) + '\n');
-  } finally {
+  } catch (error) {
     fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw notWritable(file, error);
   }
+  fs.closeSync(fd);
   return true;
+}
+
+/** The codes of a data directory the router cannot write: read-only, not ours, or full. */
+const notWritableCodes = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT']);
+
+/** Worded for the operator (no stack trace, exit 78: systemd does not restart into it). */
+function notWritable(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (!notWritableCodes.has(code)) return error;
+  const dir = path.dirname(file);
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'full' : 'not writable';
+  return new StoreOperatorError(
+    `data directory ${dir} is ${why} (${code} creating ${path.basename(file)}); the router ` +
+      'keeps its lock and database there: make it writable by the service user, with free ' +
+      'space, and start again',
+    { cause: error },
+  );
 }
 
 function readOwner(file: string): LockOwner | undefined {
