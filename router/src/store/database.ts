@@ -128,7 +128,12 @@ function checkSchema(
 
 function checkIntegrity(db: Database.Database, file: string): void {
   const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
-  const problems = rows.map((row) => row.quick_check).filter((line) => line !== 'ok');
+  // SQLite heads its first finding with `*** in database main ***` and a newline; the message
+  // must stay one line (one log entry per line, and journald shows the first line only).
+  const problems = rows
+    .map((row) => row.quick_check.replace(/^\*\*\* in database \w+ \*\*\*\s*/, ''))
+    .map((line) => line.replace(/\s*\n\s*/g, '; '))
+    .filter((line) => line !== 'ok');
   if (problems.length > 0) {
     throw new DatabaseUnusableError(file, `corrupt (${problems.join('; ')})`);
   }
