@@ -1,6 +1,8 @@
 // Take in: a page of vCenter events and the stream's checkpoint, written in one transaction.
 // Duplicates are recognised by (key, createdTime) against the pairs kept in taken_in, never by
 // comparing keys: vCenter's key is a 32-bit counter that can wrap to negative numbers.
+import fs from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { BufferedEvents } from './buffered-events';
 import { isFullError } from './errors';
@@ -16,6 +18,17 @@ export interface TakeInOptions {
   /** How far back (behind its checkpoint) a stream may re-read; older pairs are pruned. */
   maxReplayAgeMs(stream: string): number;
   now(): number;
+}
+
+/**
+ * Room a take in leaves on the store's disk: routing inserts deliveries and recording their
+ * results writes too (even a delete), and those writes are what frees room again. Were take in
+ * allowed to fill the disk to the last byte, a full disk would stay full forever: deliveries
+ * sent but never recorded as done, sent again every few seconds. A tenth of the disk, at least
+ * 1 MiB and at most 64 MiB.
+ */
+export function reservedBytes(diskBytes: number): number {
+  return Math.min(64 * 1024 * 1024, Math.max(1024 * 1024, Math.floor(diskBytes / 10)));
 }
 
 interface CheckpointRow {
@@ -69,6 +82,7 @@ export class TakeIn implements StreamStore {
       if (!current) throw new TypeError(`stream ${stream}: takeIn of an empty page`);
       return { takenIn: 0, duplicates: 0, checkpoint: toCheckpoint(current) };
     }
+    this.checkRoom(stream, events);
     const nowMs = this.options.now();
     const newest = newestIndex(createdMs);
 
@@ -122,6 +136,39 @@ export class TakeIn implements StreamStore {
 
   bufferedEventCount(): number {
     return this.events.count();
+  }
+
+  /** Refuses a page (StoreFullError) that would eat into the reserve; see reservedBytes. */
+  private checkRoom(stream: string, events: IncomingEvent[]): void {
+    const disk = this.diskSpace();
+    if (disk === undefined) return;
+    // Pages SQLite freed (delivered events) are room too: the file does not shrink.
+    const freePages = this.db.pragma('freelist_count', { simple: true }) as number;
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const room = disk.availableBytes + freePages * pageSize;
+    // Stored JSON plus its row and index entries: twice the JSON is a safe guess.
+    const wanted = 2 * events.reduce((sum, e) => sum + JSON.stringify(e.cloudEvent).length, 0);
+    const reserve = reservedBytes(disk.totalBytes);
+    if (room >= reserve + wanted) return;
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    throw new StoreFullError(
+      `stream ${stream}: the disk holding the store is nearly full (${mib(room)} MiB free, ` +
+        `${mib(reserve)} MiB kept for deliveries); ${events.length} events ` +
+        `(keys ${events[0].key}..${events[events.length - 1].key}) were not taken in`,
+    );
+  }
+
+  private diskSpace(): { availableBytes: number; totalBytes: number } | undefined {
+    if (this.db.memory) return undefined;
+    try {
+      const stats = fs.statfsSync(path.dirname(this.db.name));
+      return {
+        availableBytes: stats.bavail * stats.bsize,
+        totalBytes: stats.blocks * stats.bsize,
+      };
+    } catch {
+      return undefined; // no statfs here: SQLITE_FULL is then the only sign
+    }
   }
 }
 
