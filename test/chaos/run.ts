@@ -19,7 +19,7 @@ import {
 } from './scenarios/vcenter';
 import { functionHangs, gatewayDown, gatewayErrors, gatewaySlow } from './scenarios/openfaas';
 import { eventBridgePartial, eventBridgeThrottled } from './scenarios/eventbridge';
-import { corruptDatabase, dataDirReadOnly, diskFull } from './scenarios/disk';
+import { corruptDatabase, dataDirReadOnly, diskFull, diskFullFromStart } from './scenarios/disk';
 import { reloadInvalid, stopDuringBurst } from './scenarios/signals';
 import { formatRow, header, rowsOf, type TableRow } from './table';
 
@@ -38,6 +38,7 @@ const scenarios: Scenario[] = [
   eventBridgeThrottled,
   eventBridgePartial,
   diskFull,
+  diskFullFromStart,
   corruptDatabase,
   dataDirReadOnly,
   reloadInvalid,

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { ChaosRig } from '../rig';
 import { connectedLog, withRig, type Scenario } from '../scenario';
@@ -71,45 +72,61 @@ function checkNoCrashLoop(rig: ChaosRig): void {
   rig.check('systemd does not restart on exit 78 (RestartPreventExitStatus)', final);
 }
 
-export const diskFull: Scenario = {
-  name: 'disk full while buffering',
-  fault: 'data directory fills up while the gateway is down',
-  run: () => {
-    let mounted = false;
-    return withRig(
-      { targets: ['openfaas'] },
-      async (rig) => {
-        const refused = mountTmpfs(rig.files.dataDir, '8m');
-        mounted = refused === undefined;
-        if (mounted) {
-          rig.note('ran: tmpfs of 8 MiB as the data directory');
-        } else {
-          rig.note(`ran: max_buffered_events 3000 (mount refused: ${refused})`);
-          const entries = rig.config() as { options?: Record<string, unknown> }[];
-          entries[0].options!.max_buffered_events = 3_000;
-          rig.writeConfig(entries);
-        }
-        await rig.gateway!.goDown();
-        const router = rig.startRouter();
-        await router.waitForLog(connectedLog, 30_000);
-        const full = mounted ? /store full/ : /buffer full/;
-        for (let round = 0; round < 12 && !router.logs.some((l) => full.test(l)); round++) {
-          await rig.burst(1_500);
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-        }
-        const line = await router.waitForLog(full, 30_000);
-        rig.check('the stream pauses and says the store is full', true, line.slice(0, 200));
-        rig.check('the router keeps running on a full disk', router.child.exitCode === null);
-        await rig.burst(1_000); // more while full: vCenter keeps them, the router reads later
-        await rig.gateway!.comeBack();
-        await router.waitForLog(/room again/, 120_000);
-      },
-      (rig) => {
-        if (mounted) unmount(rig.files.dataDir);
-      },
-    );
-  },
-};
+/**
+ * The gateway goes down once the router knows its functions (events are routed as they come),
+ * or is down from the start (nothing can be routed until it is back, so routing itself must
+ * find room on the full disk).
+ */
+function diskFullScenario(gatewayDownFromStart: boolean): Scenario {
+  return {
+    name: gatewayDownFromStart
+      ? 'disk full, gateway down from start'
+      : 'disk full while buffering',
+    fault: 'data directory fills up while the OpenFaaS gateway is down',
+    run: () => {
+      let mounted = false;
+      return withRig(
+        { targets: ['openfaas'] },
+        async (rig) => {
+          const refused = mountTmpfs(rig.files.dataDir, '8m');
+          mounted = refused === undefined;
+          if (mounted) {
+            rig.note('ran: tmpfs of 8 MiB as the data directory');
+          } else {
+            rig.note(`ran: max_buffered_events 3000 (mount refused: ${refused})`);
+            const entries = rig.config() as { options?: Record<string, unknown> }[];
+            entries[0].options!.max_buffered_events = 3_000;
+            rig.writeConfig(entries);
+          }
+          if (gatewayDownFromStart) await rig.gateway!.goDown();
+          const router = rig.startRouter();
+          await router.waitForLog(connectedLog, 30_000);
+          if (!gatewayDownFromStart) {
+            await rig.waitFor('deliveries', 30_000, () => rig.arrivals('openfaas').length > 0);
+            await rig.gateway!.goDown();
+          }
+          const full = mounted ? /store full/ : /buffer full/;
+          for (let round = 0; round < 12 && !router.logs.some((l) => full.test(l)); round++) {
+            await rig.burst(1_500);
+            await sleep(1_000);
+          }
+          const line = await router.waitForLog(full, 30_000);
+          rig.check('the stream pauses and says the store is full', true, line.slice(0, 200));
+          rig.check('the router keeps running on a full disk', router.child.exitCode === null);
+          await rig.burst(1_000); // more while full: vCenter keeps them, the router reads later
+          await rig.gateway!.comeBack();
+          await router.waitForLog(/room again/, 120_000);
+        },
+        (rig) => {
+          if (mounted) unmount(rig.files.dataDir);
+        },
+      );
+    },
+  };
+}
+
+export const diskFull = diskFullScenario(false);
+export const diskFullFromStart = diskFullScenario(true);
 
 export const corruptDatabase: Scenario = {
   name: 'corrupt database at restart',
