@@ -73,7 +73,7 @@ export function secretsIn(document: Json): string[] {
     .map(String);
 }
 
-const kindOf = (value: Json | undefined) =>
+export const kindOf = (value: Json | undefined) =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
 /** Values of every JSON type, plain and extreme. */
@@ -120,14 +120,15 @@ function editOf(
 
 function apply(document: Json[], edit: ConfigEdit): void {
   switch (edit.kind) {
+    // Copies: the generated values may be shared constants, which a later edit would change.
     case 'replace':
-      setAt(document, edit.at, edit.value);
+      setAt(document, edit.at, structuredClone(edit.value));
       return;
     case 'remove':
       setAt(document, edit.at, undefined);
       return;
     case 'add':
-      (valueAt(document, edit.at) as Record<string, Json>)[edit.key] = edit.value;
+      (valueAt(document, edit.at) as Record<string, Json>)[edit.key] = structuredClone(edit.value);
       return;
     case 'copy entry':
       if (document.length > 0) document.push(structuredClone(document[edit.index]));
@@ -166,9 +167,11 @@ export const wrongTypeConfig = fc
     const document = structuredClone(fixture.document);
     const fields = pathsOf(document).filter((at) => at.length >= 2 && !isSecretPath(at));
     const at = fields[n % fields.length];
-    return { fixture, document, at, value, original: valueAt(document, at) };
+    const original = valueAt(document, at);
+    setAt(document, at, structuredClone(value));
+    return { fixture, document, at, value, original };
   })
-  .filter((c) => kindOf(c.value) !== kindOf(c.original) && kindOf(c.original) !== 'string');
+  .filter((c) => kindOf(c.value) !== kindOf(c.original));
 
 /** A secret nobody would write in a message by chance: 10 to 40 characters, a marker first. */
 const secretText = fc

@@ -6,6 +6,7 @@ import { checkedLoad } from './config-checks';
 import {
   configWithSecrets,
   editedConfig,
+  kindOf,
   mutatedConfigText,
   secretsIn,
   wrongTypeConfig,
@@ -75,12 +76,21 @@ serveProperties({
 
   'a value of the wrong type is named by its entry and field': fuzzProperty(
     wrongTypeConfig,
-    ({ fixture, document, at }) => {
+    ({ fixture, document, at, value, original }) => {
       const outcome = checkedLoad(JSON.stringify(document), secretsIn(fixture.document));
-      if (!('error' in outcome)) return; // e.g. true where "true" was: both are booleans here
+      if (!('error' in outcome)) {
+        // Strings and scalars may stand for each other ("true" and true, "500" and 500); no
+        // null, object or array stands for anything else.
+        const scalars = ['string', 'number', 'boolean'];
+        const taken = `${at.join('.')} = ${JSON.stringify(value)} taken for ${kindOf(original)}`;
+        assert.ok(scalars.includes(kindOf(value)) && scalars.includes(kindOf(original)), taken);
+        return;
+      }
       const [index, ...fields] = at as [number, ...(string | number)[]];
-      const about = outcome.error.problems.filter((p) => p.startsWith(`entry ${index + 1} `));
-      assert.ok(about.length > 0, `no problem names entry ${index + 1}`);
+      const about = outcome.error.problems.filter((p) =>
+        new RegExp(`^entry ${index + 1}[ :]`).test(p),
+      );
+      assert.ok(about.length > 0, `no problem names entry ${index + 1}: ${outcome.error.message}`);
       const names = fields.filter((field): field is string => typeof field === 'string');
       assert.ok(
         about.some((problem) => names.some((name) => problem.includes(name))),

@@ -21,6 +21,8 @@ export interface PropertyReport {
   numRuns: number;
   seed: number;
   failed: boolean;
+  /** The worker's heap after the property, for a run to show it stays bounded. */
+  heapUsedMb: number;
   /** Why it failed, with the seed and path to replay it. */
   message?: string;
 }

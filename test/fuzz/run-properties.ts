@@ -37,7 +37,7 @@ export function describeFuzzProperties(
           settings,
         );
         total += report.numRuns;
-        console.log(`        ${report.numRuns} cases, seed ${seed}`);
+        console.log(`        ${report.numRuns} cases, seed ${seed}, heap ${report.heapUsedMb} MB`);
         if (report.failed) throw new Error(report.message);
       });
     }

@@ -1,7 +1,7 @@
 // The shapes a secret takes on its way into a log line or a file, for the security tests
-// (test/integration/security-*.test.ts) and the config fuzz: a leak rarely shows the value as
-// it was written in the config; it shows it escaped for JSON or XML, URL-encoded, or inside a
-// Basic authorization header.
+// (test/integration/security-*.test.ts): a leak rarely shows the value as it was written in
+// the config; it shows it escaped for JSON or XML, URL-encoded, or inside a Basic
+// authorization header.
 
 export interface Secret {
   /** What it is, for a failure message (never the value). */

@@ -42,6 +42,7 @@ export function serveProperties(properties: Record<string, FuzzProperty<unknown>
       numRuns: details.numRuns,
       seed: request.seed,
       failed: details.failed,
+      heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
     };
     if (details.failed) {
       const error = details.errorInstance;
