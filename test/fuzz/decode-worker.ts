@@ -4,9 +4,13 @@
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 
-import { eventBaseType, SoapResponseError } from '../../router/src/vcenter/decode';
+import { eventBaseType, SoapResponseError, VimFaultError } from '../../router/src/vcenter/decode';
 import { lookupType } from '../../router/src/vcenter/decode-type-table';
-import { XmlParseError, type XmlElement } from '../../router/src/vcenter/xml';
+import {
+  XmlParseError,
+  XSI_NAMESPACE as XSI,
+  type XmlElement,
+} from '../../router/src/vcenter/xml';
 import { checkedDecode, checkedParse } from './decode-checks';
 import { fuzzProperty, serveProperties } from './worker-side';
 import {
@@ -205,6 +209,37 @@ serveProperties({
     ([power, document]) => {
       const outcome = checkedDecode(document(`n${'x'.repeat(2 ** power)}`));
       assert.ok('error' in outcome || outcome.events.length <= 1);
+    },
+  ),
+
+  'a SOAP Fault is a VimFaultError with its type and message': fuzzProperty(
+    fc.tuple(
+      fc.constantFrom('ServerFaultCode', 'soapenv:Server', 'Client', ''),
+      xmlText(200),
+      fc.option(
+        fc.oneof(
+          fc.constantFrom('NotAuthenticated', 'InvalidLogin', 'InvalidArgument', 'NoPermission'),
+          fc.stringMatching(/^[A-Z][A-Za-z]{0,20}$/),
+        ),
+        { nil: undefined },
+      ),
+    ),
+    ([code, message, faultType]) => {
+      const detail =
+        faultType === undefined
+          ? ''
+          : `<detail><${faultType}Fault xmlns="${VIM25}" xsi:type="${faultType}">` +
+            `<reason>${escapeText(message)}</reason></${faultType}Fault></detail>`;
+      const xml =
+        `<soapenv:Envelope xmlns:soapenv="${SOAP_ENVELOPE}" xmlns:xsi="${XSI}">` +
+        `<soapenv:Body><soapenv:Fault><faultcode>${code}</faultcode>` +
+        `<faultstring>${escapeText(message)}</faultstring>${detail}</soapenv:Fault>` +
+        '</soapenv:Body></soapenv:Envelope>';
+      const outcome = checkedDecode(xml);
+      assert.ok('error' in outcome && outcome.error instanceof VimFaultError);
+      assert.equal(outcome.error.faultMessage, message.trim());
+      const expectedType = faultType ?? (code.slice(code.indexOf(':') + 1) || 'UnknownFault');
+      assert.equal(outcome.error.faultType, expectedType);
     },
   ),
 

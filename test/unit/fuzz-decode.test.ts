@@ -23,6 +23,7 @@ describeFuzzProperties(
     { name: 'message text comes through unchanged', runs: 200 },
     { name: 'huge fields are read whole', runs: 12 },
     { name: 'errors about huge names stay short', runs: 40 },
+    { name: 'a SOAP Fault is a VimFaultError with its type and message', runs: 200 },
     { name: 'nesting is accepted to its bound and refused beyond it', runs: 150 },
     { name: 'entities are never expanded, files and URLs never read', runs: 60 },
   ],
