@@ -272,6 +272,18 @@ describe('security: no secret in any log line', function () {
     return views;
   }
 
+  /** Invariant 6: a secret goes only to the system it authenticates to. */
+  function assertSecretsStayHome(): void {
+    assert.ok(gateway.calls.length > 0 && endpoint.calls.length > 0, 'calls to search');
+    const notForGateway = secretsOf(vcsim).filter((secret) => !/OpenFaaS/.test(secret.name));
+    const toGateway = gateway.calls.map((call) => JSON.stringify(call));
+    assert.deepEqual(leaks(toGateway, notForGateway), [], 'sent to the OpenFaaS gateway');
+    // The access key id travels in the signature's Credential, as SigV4 requires; no secret key.
+    const notForAws = secretsOf(vcsim).filter((secret) => !/access key id/.test(secret.name));
+    const toAws = endpoint.calls.map((call) => JSON.stringify(call.body));
+    assert.deepEqual(leaks(toAws, notForAws), [], 'sent to EventBridge');
+  }
+
   function assertNoSecrets(lines: string[]): void {
     assert.ok(lines.length > 20, `only ${lines.length} lines to search`);
     assert.deepEqual(leaks(lines, secretsOf(vcsim)), []);
@@ -288,6 +300,7 @@ describe('security: no secret in any log line', function () {
       'JSON lines',
     );
     assertNoSecrets(lines);
+    assertSecretsStayHome();
   });
 
   it('holds at --log-level debug in the text format, through every failure', async () => {
