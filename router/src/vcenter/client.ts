@@ -20,6 +20,9 @@ import { childNamed, type XmlElement } from './xml';
 
 /** How long one vim25 call may take; a large ReadNextEvents page on a busy vCenter is slow. */
 const callTimeoutMs = 60_000;
+/** The largest response read; a full page of 1,000 events is about 2 MB. A broken or hostile
+ * server cannot make the router read without end. */
+const maxResponseBytes = 64 * 1024 * 1024;
 
 interface MoRef {
   type: string;
@@ -239,6 +242,7 @@ function createHttp(config: StreamConfig): AxiosInstance {
   const isHttps = new URL(config.address).protocol === 'https:';
   return axios.create({
     timeout: callTimeoutMs,
+    maxContentLength: maxResponseBytes,
     httpsAgent: isHttps ? vcenterHttpsAgent(config.tls) : undefined,
     // A proxy from the environment must not see vCenter credentials unless configured for it.
     proxy: false,
