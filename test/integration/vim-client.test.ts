@@ -157,4 +157,25 @@ describe('vim25 client', function () {
     assert.equal(refused.faultType, 'InvalidLogin');
     assert.ok(!refused.message.includes('not the password'));
   });
+
+  it('stops reading a response past 64 MiB and says why', async () => {
+    const huge = Buffer.alloc(65 * 1024 * 1024, 'a');
+    const server = http.createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/xml' });
+      response.end(huge);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await VimClient.open(config(vcsim, `http://127.0.0.1:${port}/sdk`)).catch(
+        (e) => e,
+      );
+      assert.ok(error instanceof VcenterError);
+      assert.equal(error.kind, 'transient');
+      assert.match(error.message, /RetrieveServiceContent failed: .*maxContentLength/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
