@@ -98,17 +98,21 @@ function latencyRows(latency?: SteadyFigures, catchup?: CatchUpFigures): Row[] {
 
 function bufferingRows(buffering?: BufferingFigures): Row[] {
   if (!buffering) return [];
-  const none = buffering.steps[0];
   const most = buffering.steps[buffering.steps.length - 1];
+  const steps = buffering.steps.slice(1);
   return [
-    [`RSS, nothing buffered (after GC, 1 run)`, `${n(none.rssMb)} MB`],
-    [`RSS, ${n(most.buffered)} buffered (after GC, 1 run)`, `${n(most.rssMb)} MB`],
-    [`  RSS ratio buffered / none`, n(buffering.rssRatio, 2)],
+    [`RSS idle at start (after GC, 1 run)`, `${n(buffering.idle.rssMb)} MB`],
     [
-      `  RSS at each step (page_size ${buffering.pageSize})`,
-      buffering.steps.map((s) => n(s.rssMb)).join(', ') + ' MB',
+      `RSS after ${n(buffering.warmUpEvents)} delivered, none buffered`,
+      `${n(buffering.warm.rssMb)} MB`,
     ],
-    [`  peak RSS while buffering`, `${n(buffering.peakRssMb)} MB`],
+    [`RSS with ${n(most.buffered)} buffered`, `${n(most.rssMb)} MB`],
+    [`  RSS ratio buffered / none buffered`, n(buffering.rssRatio, 2)],
+    [
+      `  RSS per step of ${n(steps[0]?.buffered ?? 0)} (page_size ${buffering.pageSize})`,
+      steps.map((s) => n(s.rssMb)).join(', ') + ' MB',
+    ],
+    [`  peak RSS (whole run)`, `${n(buffering.peakRssMb)} MB`],
     [`Database per 100,000 buffered events`, `${n(buffering.databaseMbPer100k)} MB`],
     [`  stored CloudEvent JSON, average`, `${n(buffering.averageCloudEventBytes)} bytes`],
   ];

@@ -95,9 +95,13 @@ export async function startRouterChild(entries: unknown[]): Promise<RouterChild>
   // 0600: the config holds the vCenter password.
   fs.writeFileSync(configFile, JSON.stringify([...entries, metrics]), { mode: 0o600 });
 
+  // BENCH_ROUTER_NODE_FLAGS: extra node flags for the router only, e.g. `--cpu-prof
+  // --cpu-prof-dir=/tmp/profiles` to see where its CPU time goes.
+  const extraFlags = (process.env.BENCH_ROUTER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawn(
     process.execPath,
     [
+      ...extraFlags,
       '--expose-gc',
       '--require',
       probeFile,

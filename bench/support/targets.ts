@@ -69,14 +69,18 @@ export interface OpenFaasTarget {
   gateway: OpenFaasGatewayStandIn;
   /** One recorder per function, by name. */
   recorders: Map<string, DeliveryRecorder>;
+  /** What every function answers from now on (only 200 answers are recorded). */
+  answer(status: number): void;
   stop(): Promise<void>;
 }
 
 /**
  * A gateway with `functions` functions subscribed to every event (topic `*`). A function
- * answers at once with `status` (200 by default; 503 keeps events buffered).
+ * answers at once with `status` (200 by default; 503 keeps events buffered), which answer()
+ * changes.
  */
 export async function startOpenFaas(functions: number, status = 200): Promise<OpenFaasTarget> {
+  let answering = status;
   const gateway = new OpenFaasGatewayStandIn();
   const recorders = new Map<string, DeliveryRecorder>();
   for (let i = 1; i <= functions; i++) {
@@ -87,9 +91,10 @@ export async function startOpenFaas(functions: number, status = 200): Promise<Op
       name,
       annotations: { topic: '*' },
       handler: (call: RecordedCall): FunctionAnswer => {
-        if (status === 200) recorder.record(JSON.parse(call.body) as RouterCloudEvent, Date.now());
+        const answer = answering;
+        if (answer === 200) recorder.record(JSON.parse(call.body) as RouterCloudEvent, Date.now());
         else recorder.calls++;
-        return { status };
+        return { status: answer };
       },
     });
   }
@@ -99,6 +104,9 @@ export async function startOpenFaas(functions: number, status = 200): Promise<Op
   return {
     gateway,
     recorders,
+    answer(next) {
+      answering = next;
+    },
     async stop() {
       clearInterval(trim);
       await gateway.stop();
