@@ -87,7 +87,8 @@ describe('router: the data directory and its disk', function () {
 
   async function createDatabase(): Promise<void> {
     const router = startRouter(files!);
-    await router.waitForLog(/processor stdout added/);
+    // The stream's first attempt comes after the signal handlers are in place.
+    await router.waitForLog(/\[vcenter\]/);
     assert.equal(await router.stop(), 0);
   }
 

@@ -16,10 +16,20 @@ export const eventBridgeThrottled: Scenario = {
       await router.waitForLog(connectedLog, 30_000);
       const endpoint = rig.endpoint!;
       let faulting = true;
+      // The stand-in fails the next N calls, however late they come: keep only a few queued,
+      // so the faults end with the phase instead of lasting until the queue is used up.
+      let queued = 0;
+      const faulted = () =>
+        endpoint.calls.filter(
+          (c) => c.errorType === throttling.type || c.errorType === internalError.type,
+        ).length;
       const faults = (async () => {
         while (faulting) {
-          endpoint.failNext('PutEvents', 8, throttling);
-          endpoint.failNext('PutEvents', 1, internalError);
+          if (queued - faulted() < 4) {
+            endpoint.failNext('PutEvents', 3, throttling);
+            endpoint.failNext('PutEvents', 1, internalError);
+            queued += 4;
+          }
           await sleep(500);
         }
       })();

@@ -41,7 +41,7 @@ export const stopDuringBurst: Scenario = {
   run: () =>
     withRig({ targets: ['stdout', 'openfaas'] }, async (rig) => {
       rig.functionBehaviour = async () => {
-        await sleep(20);
+        await sleep(2); // deliveries in flight when SIGTERM comes
         return { status: 200 };
       };
       const router = rig.startRouter();
