@@ -2,8 +2,8 @@
 // only target fails. One OpenFaaS function is subscribed to everything. Memory is read after
 // garbage collection settled:
 // 1. at start, idle, with vcsim's few start-up events;
-// 2. after a warm-up: 20,000 events (or one step) taken in and delivered (the function answers 200), so
-//    nothing is buffered but the router has done the same kind of work as in the steps;
+// 2. after a warm-up: 20,000 events (or one step) taken in and delivered (the function answers
+//    200), so nothing is buffered but the router has done the same kind of work as the steps;
 // 3. then the function answers 503, events are posted in steps, and after each step (once the
 //    checkpoint has the newest key) every event taken in waits in the store.
 // The figure that says whether buffering costs memory is step 3 against step 2; step 1 against

@@ -1,5 +1,5 @@
 // What a benchmark run does, from the environment (make bench passes it through). Defaults
-// keep a full run around 8 minutes on a 2-core machine; the bigger sizes the README quotes
+// keep a full run at 7 to 9 minutes on a 2-core machine; the bigger sizes the README quotes
 // are behind the variables below.
 
 export type Suite = 'source' | 'throughput' | 'latency' | 'catchup' | 'buffering' | 'scale';
@@ -15,7 +15,7 @@ export interface BenchSettings {
   ratePerSec: number;
   steadySeconds: number;
   /** Events in the catch-up backlog. The catch-up suite runs only when BENCH_CATCHUP_BACKLOG
-   * is set or BENCH_ONLY names it: 100,000 events take about 6 minutes here. */
+   * is set or BENCH_ONLY names it: 100,000 events take about 3.5 minutes here. */
   catchUpBacklog: number;
   bufferedEvents: number;
   bufferStep: number;
