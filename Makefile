@@ -24,8 +24,8 @@ vcsim: ## Build the test vCenter simulator (installs golang-go, golang-github-vm
 test: deps vcsim ## Unit and integration tests (against vcsim)
 	npm test
 
-demo: build vcsim ## Start vcsim and the router with the stdout processor; power a VM off and on
-	scripts/demo.sh
+demo: ## Start vcsim and the router with the stdout processor; power a VM off and on
+	@scripts/demo.sh
 
 lint: deps ## Formatting and lint
 	npm run lint

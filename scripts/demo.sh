@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: see scripts/demo.ts. Run after `make build vcsim` (make demo does both).
+# `make demo`: builds the router and vcsim, then runs scripts/demo.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Standard output carries only CloudEvents (`make demo | jq` works): building talks to stderr.
+make --no-print-directory build vcsim 1>&2
 exec node --import tsx scripts/demo.ts

@@ -31,11 +31,14 @@ async function main(): Promise<void> {
     { type: 'processor', provider: 'stdout' },
   ];
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-  process.stderr.write(`demo: vCenter simulator at ${vcsim.sdkUrl}; config ${configFile}\n`);
+  const dataDir = path.join(dir, 'data');
+  process.stderr.write(
+    `demo: vCenter simulator at ${vcsim.sdkUrl}; config ${configFile}; data ${dataDir}\n`,
+  );
 
   const router = spawn(
     process.execPath,
-    [routerMain, '--config', configFile, '--data-dir', path.join(dir, 'data')],
+    [routerMain, '--config', configFile, '--data-dir', dataDir],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const subjects: string[] = [];
@@ -74,7 +77,10 @@ async function main(): Promise<void> {
       : 'demo: the power events did not arrive within 30 s; see the log above\n',
   );
   if (process.env.DEMO_KEEP_RUNNING === '1') {
-    process.stderr.write('demo: still running; Ctrl-C stops the router and the simulator\n');
+    process.stderr.write(
+      'demo: still running; Ctrl-C stops the router and the simulator. Meanwhile, in another ' +
+        `terminal: npx vmware-event-router status --data-dir ${dataDir}\n`,
+    );
     return;
   }
   await stopAll();

@@ -20,7 +20,12 @@ function program(): Command {
         'to OpenFaaS functions, AWS EventBridge or standard output.',
     )
     .version(versionLine(), '-V, --version', 'print the version and the commit it was built from')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nWithout a command the router runs: vmware-event-router --config FILE [--data-dir DIR]\n' +
+        '[--log-level debug|info|warn|error] [--log-json]; `run --help` explains each option.',
+    );
   root.addCommand(runCommand(), { isDefault: true });
   for (const command of [
     validateCommand(),

@@ -137,7 +137,9 @@ export class Router {
       this.config.processors.map((p) => p.name),
       Date.now(),
     );
-    for (const name of added) this.log.info(`processor ${name} added; it gets events from now on`);
+    for (const name of added) {
+      this.log.info(`processor ${name} added; it gets every event taken in from now on`);
+    }
     for (const name of removed) {
       this.log.warn(
         `processor ${name} is no longer configured; its waiting deliveries became dead letters ` +

@@ -1,6 +1,7 @@
 // `validate` as an operator runs it: a child process, its output and its exit status.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { fixtureText, tempDir, vcenterEntry, writeConfig } from '../fixtures/config/fixtures';
@@ -92,10 +93,12 @@ describe('validate command', function () {
     assert.equal(run.stderr, `${file}: the file cannot be read (ENOENT)\n`);
   });
 
-  it('exits 2 when --config is missing', async () => {
+  it("checks the router's default file when --config is missing", async function () {
+    const defaultFile = '/etc/vmware-event-router/config.json';
+    if (fs.existsSync(defaultFile)) this.skip(); // an appliance: its real config is there
     const run = await validate();
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /required option '-c, --config <file>' not specified/);
+    assert.equal(run.stderr, `${defaultFile}: the file cannot be read (ENOENT)\n`);
   });
 
   it('warns about a file others can read, and still exits 0', async () => {

@@ -57,7 +57,11 @@ export function validateCommand(): Command {
   return (
     new ValidateCommand('validate')
       .description('check a configuration file: exit 0 when it is valid, 2 when it is not')
-      .requiredOption('-c, --config <file>', 'the configuration file (a JSON array of entries)')
+      .option(
+        '-c, --config <file>',
+        'the configuration file (a JSON array of entries)',
+        '/etc/vmware-event-router/config.json',
+      )
       .option('--print', 'also print the configuration with its defaults, secrets hidden')
       // A subcommand added with addCommand does not inherit the root's exitOverride; without
       // this, a usage error would exit 1 here instead of reaching main's handler (exit 2).
