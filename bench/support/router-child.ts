@@ -2,6 +2,9 @@
 // time and memory are its own and not the harness's. Its config gets a metrics entry on a free
 // loopback port; the harness reads /stats for checkpoints, counts and buffered deliveries, and
 // asks bench/support/probe.cjs (preloaded with --expose-gc) for CPU, RSS and peak RSS.
+//
+// Module state: every running router child is remembered, so that a harness exiting without
+// stopping one (an uncaught error) kills it and removes its temp folder on the way out.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,6 +18,17 @@ const probeFile = path.resolve(__dirname, 'probe.cjs');
 const probeFd = 3;
 const logLinesKept = 40;
 const stopGraceMs = 15_000;
+
+const running = new Set<Child>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) child.killNow();
+  });
+}
 
 export interface ProbeSample {
   /** Taken after garbage collection settled (else at once, for CPU time). */
@@ -117,7 +131,10 @@ export async function startRouterChild(entries: unknown[]): Promise<RouterChild>
       env: { ...process.env, BENCH_PROBE_FD: String(probeFd) },
     },
   );
-  return new Child(child, dir, dataDir, `http://127.0.0.1:${metricsPort}`);
+  const started = new Child(child, dir, dataDir, `http://127.0.0.1:${metricsPort}`);
+  running.add(started);
+  installExitHook();
+  return started;
 }
 
 class Child implements RouterChild {
@@ -227,6 +244,15 @@ class Child implements RouterChild {
       const timer = setTimeout(() => this.child.kill('SIGKILL'), stopGraceMs);
       await this.exited;
       clearTimeout(timer);
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    running.delete(this);
+  }
+
+  /** SIGKILL without waiting, for the process exit hook. */
+  killNow(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
