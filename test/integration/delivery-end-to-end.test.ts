@@ -37,18 +37,11 @@ import {
   type VmPlacement,
 } from '../support/vcsim-soap';
 import { startVcsim, vcsimBinaryPath, type BurstResult, type Vcsim } from '../support/vcsim';
+import { waitFor } from '../support/wait';
+import { vcsimStreamEntry } from '../support/config-entries';
 
 const accessKeyId = 'AKIAE2EDELIVERY00000';
 const secretAccessKey = 'e2e/Delivery+Secret/9f2kQxLmNoPq';
-
-/** Polls until the condition holds; the bound only keeps a broken test from hanging. */
-async function waitFor(condition: () => boolean, what: string, boundMs = 30_000): Promise<void> {
-  const until = Date.now() + boundMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A function whose answers the test switches, keeping the events it accepted in order. */
 class SwitchableFunction {
@@ -426,22 +419,16 @@ function routerConfig(
 ): RouterConfig {
   const retry = { initial_backoff: '10ms', max_backoff: '200ms', max_retry_age: '10m' };
   const entries = [
-    {
-      type: 'stream',
-      provider: 'vmware_vcenter',
-      name: 'vcsim',
-      address: vcsim.sdkUrl,
-      auth: {
-        method: 'user_password',
-        secret: { username: vcsim.username, password: vcsim.password },
-      },
-      options: {
+    vcsimStreamEntry(
+      vcsim,
+      {
         ca_file: vcsim.caFile,
         poll_interval: '100ms',
         page_size: 50,
         start_from: 'beginning',
       },
-    },
+      'vcsim',
+    ),
     {
       type: 'processor',
       provider: 'openfaas',

@@ -27,6 +27,8 @@ import {
 } from '../stand-ins/eventbridge-endpoint';
 import { eventExXml, VcsimSoapClient, type VmPlacement } from '../support/vcsim-soap';
 import { startVcsim, vcsimBinaryPath, type Vcsim, type BurstResult } from '../support/vcsim';
+import { waitFor } from '../support/wait';
+import { vcsimStreamEntry } from '../support/config-entries';
 
 const accessKeyId = 'AKIAE2ETESTKEY000000';
 const secretAccessKey = 'e2e/EventBridge+Secret/wJalrXUtnFEMI';
@@ -34,15 +36,6 @@ const powerSubjects = ['VmPoweredOnEvent', 'VmPoweredOffEvent'];
 /** PutEvents' quota per call, as AWS documents it. */
 const maxCallBytes = 262_144;
 const maxEntriesPerCall = 10;
-
-/** Polls until the condition holds; the bound only keeps a broken test from hanging. */
-async function waitFor(condition: () => boolean, what: string, boundMs = 30_000): Promise<void> {
-  const until = Date.now() + boundMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A PutEvents entry as the SDK sent it over the wire. */
 interface SentEntry {
@@ -531,22 +524,16 @@ function routerConfig(vcsim: Vcsim, endpoint: EventBridgeEndpoint): RouterConfig
     },
   });
   const entries = [
-    {
-      type: 'stream',
-      provider: 'vmware_vcenter',
-      name: 'vcsim',
-      address: vcsim.sdkUrl,
-      auth: {
-        method: 'user_password',
-        secret: { username: vcsim.username, password: vcsim.password },
-      },
-      options: {
+    vcsimStreamEntry(
+      vcsim,
+      {
         ca_file: vcsim.caFile,
         poll_interval: '100ms',
         page_size: 50,
         start_from: 'beginning',
       },
-    },
+      'vcsim',
+    ),
     processor('power', 'power-events'),
     processor('all', 'all-events'),
   ];

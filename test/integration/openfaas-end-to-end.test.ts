@@ -33,17 +33,10 @@ import {
   type RecordedCall,
   type StandInGatewayOptions,
 } from '../stand-ins/openfaas-gateway';
+import { waitFor } from '../support/wait';
+import { vcsimStreamEntry } from '../support/config-entries';
 
 const powerSubjects = new Set(['VmPoweredOnEvent', 'VmPoweredOffEvent']);
-
-/** Polls until the condition holds; the bound only keeps a broken test from hanging. */
-async function waitFor(condition: () => boolean, what: string, boundMs = 30_000): Promise<void> {
-  const until = Date.now() + boundMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** An event of vCenter's own history: its key and the subject its CloudEvent must have. */
 interface HistoryEvent {
@@ -617,22 +610,16 @@ function routerConfig(
   options: OpenFaasEntryOptions = {},
 ): RouterConfig {
   const entries = [
-    {
-      type: 'stream',
-      provider: 'vmware_vcenter',
-      name: 'vcsim',
-      address: vcsim.sdkUrl,
-      auth: {
-        method: 'user_password',
-        secret: { username: vcsim.username, password: vcsim.password },
-      },
-      options: {
+    vcsimStreamEntry(
+      vcsim,
+      {
         ca_file: vcsim.caFile,
         poll_interval: '100ms',
         page_size: 50,
         start_from: 'beginning',
       },
-    },
+      'vcsim',
+    ),
     {
       type: 'processor',
       provider: 'openfaas',

@@ -11,6 +11,7 @@ import {
   stdoutConfig,
   type RouterFiles,
 } from '../support/router-process';
+import { vcsimStreamEntry } from '../support/config-entries';
 import { startVcsim, type Vcsim } from '../support/vcsim';
 import { VcsimSoapClient } from '../support/vcsim-soap';
 
@@ -33,21 +34,14 @@ describe('router: kill -9 while events flow', function () {
 
   it('loses no event over five kills, and a duplicate always has the same id', async () => {
     files = routerFiles(
-      stdoutConfig({
-        type: 'stream',
-        provider: 'vmware_vcenter',
-        address: vcsim.sdkUrl,
-        auth: {
-          method: 'user_password',
-          secret: { username: vcsim.username, password: vcsim.password },
-        },
-        options: {
+      stdoutConfig(
+        vcsimStreamEntry(vcsim, {
           ca_file: vcsim.caFile,
           poll_interval: '100ms',
           page_size: 50,
           start_from: 'beginning',
-        },
-      }),
+        }),
+      ),
     );
     const router = startRouter(files);
     let seed = 1;

@@ -10,6 +10,7 @@ import {
   type RouterFiles,
   type RouterProcess,
 } from '../support/router-process';
+import { vcsimStreamEntry } from '../support/config-entries';
 import { startVcsim, type Vcsim } from '../support/vcsim';
 import { VcsimSoapClient, type VcsimEvent } from '../support/vcsim-soap';
 
@@ -17,21 +18,8 @@ function streamEntry(
   vcsim: Vcsim,
   options: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    type: 'stream',
-    provider: 'vmware_vcenter',
-    address: vcsim.sdkUrl,
-    auth: {
-      method: 'user_password',
-      secret: { username: vcsim.username, password: vcsim.password },
-    },
-    options: {
-      ca_file: vcsim.caFile,
-      poll_interval: '100ms',
-      start_from: 'beginning',
-      ...options,
-    },
-  };
+  const defaults = { ca_file: vcsim.caFile, poll_interval: '100ms', start_from: 'beginning' };
+  return vcsimStreamEntry(vcsim, { ...defaults, ...options });
 }
 
 const keyOf = (event: RouterCloudEvent) => event.data.Key as number;
