@@ -22,9 +22,9 @@ console.log(
     `${results.minutes} min, node ${results.node}:\n`,
 );
 console.log(markdownTable(results.rows));
-const notes = results.rows.filter(
+const firstRows = results.rows.filter(
   (row, i, rows) => rows.findIndex((r) => r.scenario === row.scenario) === i,
 );
-for (const row of notes) {
-  if (row.notes.length > 0) console.log(`\n- ${row.scenario}: ${row.notes.join('; ')}`);
-}
+const notes = firstRows.filter((row) => row.notes.length > 0);
+if (notes.length > 0) console.log('');
+for (const row of notes) console.log(`- ${row.scenario}: ${row.notes.join('; ')}`);
