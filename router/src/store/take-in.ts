@@ -82,7 +82,9 @@ export class TakeIn implements StreamStore {
       if (!current) throw new TypeError(`stream ${stream}: takeIn of an empty page`);
       return { takenIn: 0, duplicates: 0, checkpoint: toCheckpoint(current) };
     }
-    this.checkRoom(stream, events);
+    // Serialised once: checkRoom sizes the page by it, and it is what gets stored.
+    const jsons = events.map((event) => JSON.stringify(event.cloudEvent));
+    this.checkRoom(stream, events, jsons);
     const nowMs = this.options.now();
     const newest = newestIndex(createdMs);
 
@@ -93,8 +95,7 @@ export class TakeIn implements StreamStore {
       events.forEach((event, i) => {
         const pair = this.insertTakenIn.run(stream, event.key, event.createdTime, createdMs[i]);
         if (pair.changes === 0) return;
-        const json = JSON.stringify(event.cloudEvent);
-        this.events.insert(stream, event.key, event.createdTime, json, nowMs);
+        this.events.insert(stream, event.key, event.createdTime, jsons[i], nowMs);
         takenIn++;
       });
       // A re-read of older events never moves the checkpoint back.
@@ -139,7 +140,7 @@ export class TakeIn implements StreamStore {
   }
 
   /** Refuses a page (StoreFullError) that would eat into the reserve; see reservedBytes. */
-  private checkRoom(stream: string, events: IncomingEvent[]): void {
+  private checkRoom(stream: string, events: IncomingEvent[], jsons: string[]): void {
     const disk = this.diskSpace();
     if (disk === undefined) return;
     // Room is what the disk has left once the database file holds every page written so far
@@ -155,7 +156,7 @@ export class TakeIn implements StreamStore {
     const room =
       disk.availableBytes + pragma('freelist_count') * pageSize - databaseGrowth - walGrowth;
     // Stored JSON plus its row and index entries: twice the JSON is a safe guess.
-    const wanted = 2 * events.reduce((sum, e) => sum + JSON.stringify(e.cloudEvent).length, 0);
+    const wanted = 2 * jsons.reduce((sum, json) => sum + json.length, 0);
     // Each buffered event may still want a delivery row per target, with its index entries,
     // written once through the WAL and once into the file: half a KiB each, on top.
     const reserve = reservedBytes(disk.totalBytes) + this.events.count() * 512;
