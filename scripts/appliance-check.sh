@@ -48,7 +48,11 @@ require_tools() {
 
 check_packer() {
   step 'packer fmt -check'
-  if packer fmt -check -diff packer/; then ok 'packer fmt'; else not_ok 'packer fmt (run packer fmt packer/)'; fi
+  if packer fmt -check -diff packer/; then
+    ok 'packer fmt'
+  else
+    not_ok 'packer fmt (run packer fmt packer/)'
+  fi
 
   step 'packer validate (dummy settings)'
   # Debian's packer 1.6.6 has vsphere-iso built in but no `packer {}` plugin block, so the

@@ -34,7 +34,8 @@ is_set photon_iso_url || is_set photon_iso_datastore_path ||
   missing+=("photon_iso_url (or photon_iso_datastore_path)")
 if [[ "${#missing[@]}" -gt 0 ]]; then
   where="the variables file $vars_file"
-  [[ -f "$vars_file" ]] || where="$vars_file (it does not exist; start from packer/example.pkrvars.hcl)"
+  [[ -f "$vars_file" ]] ||
+    where="$vars_file (it does not exist; start from packer/example.pkrvars.hcl)"
   die "missing build settings: ${missing[*]}. Set them in $where or as PKR_VAR_<name>."
 fi
 [[ -x dist/vmware-event-router ]] || die "dist/vmware-event-router is missing: run make binary"

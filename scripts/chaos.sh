@@ -8,7 +8,13 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
 
-[[ -f router/dist/main.js ]] || { echo 'chaos: router/dist/main.js missing; run npm run build' >&2; exit 1; }
-[[ -x build/vcsim/vcsim ]] || { echo 'chaos: build/vcsim/vcsim missing; run make vcsim' >&2; exit 1; }
+[[ -f router/dist/main.js ]] || {
+  echo 'chaos: router/dist/main.js missing; run npm run build' >&2
+  exit 1
+}
+[[ -x build/vcsim/vcsim ]] || {
+  echo 'chaos: build/vcsim/vcsim missing; run make vcsim' >&2
+  exit 1
+}
 
 exec node --import tsx test/chaos/run.ts

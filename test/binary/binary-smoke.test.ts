@@ -323,7 +323,7 @@ describe('binary: the single executable, alone in an empty folder', function () 
       assert.ok(!router.stderr.join('\n').includes(vcsim.password), 'no password in the log');
     });
 
-    it('delivers to OpenFaaS (axios) and EventBridge (AWS SDK) from inside the binary', async () => {
+    it('delivers to OpenFaaS (axios) and EventBridge (AWS SDK) from the binary', async () => {
       const endpoint = await EventBridgeEndpoint.start({ accessKeyId, secretAccessKey });
       const gateway = new OpenFaasGatewayStandIn();
       try {

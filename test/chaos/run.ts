@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(file, JSON.stringify(table, null, 2) + '\n');
   console.log(
-    `chaos: ${rows.length - failed.length}/${rows.length} rows passed in ${table.minutes} min; ${file}`,
+    `chaos: ${rows.length - failed.length}/${rows.length} rows passed ` +
+      `in ${table.minutes} min; ${file}`,
   );
   process.exit(failed.length === 0 ? 0 : 1);
 }

@@ -89,12 +89,14 @@ export function formatRow(row: TableRow): string {
 /** The same table as Markdown, for README.md. */
 export function markdownTable(rows: TableRow[]): string {
   const lines = [
-    '| scenario | target | emitted | delivered | duplicated (same id) | dead-lettered | lost | result |',
+    '| scenario | target | emitted | delivered | duplicated (same id) | dead-lettered | lost ' +
+      '| result |',
     '|---|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.scenario} | ${row.target} | ${row.emitted} | ${row.delivered} | ${row.duplicated} | ` +
+      `| ${row.scenario} | ${row.target} | ${row.emitted} | ${row.delivered} | ` +
+        `${row.duplicated} | ` +
         `${row.deadLettered} | ${row.lost} | ${row.passed ? 'pass' : 'FAIL'} |`,
     );
   }

@@ -349,7 +349,9 @@ export const entityAttacks: { name: string; xml: (body: string) => string }[] = 
     xml: () =>
       `${prolog}<!DOCTYPE r [<!ENTITY a "${'a'.repeat(10_000)}">]>` +
       response(
-        `<returnval><fullFormattedMessage>${'&a;'.repeat(10_000)}</fullFormattedMessage></returnval>`,
+        '<returnval><fullFormattedMessage>' +
+          '&a;'.repeat(10_000) +
+          '</fullFormattedMessage></returnval>',
       ),
   },
   {

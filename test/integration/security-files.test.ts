@@ -108,7 +108,7 @@ describe('security: files that hold secrets', function () {
       ['OpenFaaS', { ...staticOpenFaasProperties(), ...proxy }],
       ['EventBridge', { ...dhcpEventBridgeProperties(), ...proxy }],
     ] as const) {
-      it(`are 0600 for an ${kind} appliance behind a proxy, in folders only root can change`, () => {
+      it(`are 0600 for an ${kind} appliance behind a proxy, in root-only folders`, () => {
         setup(properties);
         const found = filesWithSecrets(properties);
         assert.ok(found.some((file) => file.path === '/etc/vmware-event-router/config.json'));

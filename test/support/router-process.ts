@@ -90,7 +90,8 @@ export function startRouter(files: RouterFiles, extraArgs: string[] = []): Route
       while (!predicate(events)) {
         if (Date.now() > deadline) {
           throw new Error(
-            `timed out waiting for ${what}; ${events.length} events; log:\n${logs.slice(-15).join('\n')}`,
+            `timed out waiting for ${what}; ${events.length} events; log:\n` +
+              logs.slice(-15).join('\n'),
           );
         }
         await sleep(20);

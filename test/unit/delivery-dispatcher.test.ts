@@ -391,7 +391,7 @@ describe('delivery: dispatcher', () => {
     assert.equal(gone.deadLetters, 2);
   });
 
-  it('delivers a batch that was in flight at a crash again after restart, with the same id', async () => {
+  it('delivers a batch in flight at a crash again after restart, with the same id', async () => {
     const processor = new TestProcessor('p1', 10);
     processor.holdTargets.add('fn-a');
     store.routing.syncProcessors(['p1'], Date.now());

@@ -32,7 +32,7 @@ describe('store: take in', () => {
     assert.equal(store.bufferedEventCount(), 3);
   });
 
-  it('writes events and checkpoint in one transaction: a failed checkpoint keeps the events out', () => {
+  it('writes events and checkpoint at once: a failed checkpoint keeps the events out', () => {
     store.db.exec(
       `CREATE TEMP TRIGGER checkpoint_fails BEFORE INSERT ON checkpoints
        BEGIN SELECT RAISE(ABORT, 'checkpoint write failed'); END`,

@@ -157,7 +157,7 @@ describe('stream read loop', () => {
     assert.deepEqual(storedKeys(), keys);
   });
 
-  it('logs in again after NotAuthenticated and resumes at the checkpoint without duplicates', async () => {
+  it('logs in again after NotAuthenticated, resumes at the checkpoint, no duplicates', async () => {
     const vcenter = new ScriptedVcenter();
     vcenter.history = [1, 2, 3].map((k) => event(k, `2026-12-03T09:00:0${k}.000Z`));
     const stream = new VcenterStream({

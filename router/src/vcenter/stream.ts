@@ -194,7 +194,8 @@ export class VcenterStream {
         this.deps.counters.streamUndecodable(this.name);
         this.log.warn(
           { key: event.key, eventType: event.className, problems: event.problems },
-          `event ${event.key} (${event.className}) only partly decoded: ${event.problems.join('; ')}`,
+          `event ${event.key} (${event.className}) only partly decoded: ` +
+            event.problems.join('; '),
         );
       }
       try {

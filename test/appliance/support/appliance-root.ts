@@ -38,7 +38,8 @@ export function makeApplianceRoot(): ApplianceRoot {
   writeFileSync(
     join(root, 'etc/passwd'),
     `root:x:0:0:root:/root:/bin/bash\n` +
-      `vmware-event-router:x:${routerUid}:${routerUid}::/var/lib/vmware-event-router:/sbin/nologin\n`,
+      `vmware-event-router:x:${routerUid}:${routerUid}::` +
+      '/var/lib/vmware-event-router:/sbin/nologin\n',
   );
   for (const program of recordedPrograms) {
     symlinkSync(join(standInsDir, 'record-command'), join(binDir, program));

@@ -49,7 +49,9 @@ function rejectedForGood(detail: unknown): boolean {
 
 export const eventBridgePartial: Scenario = {
   name: 'EventBridge partial failures',
-  fault: `30% of entries InternalFailure, 2% InvalidArgument for ${durations.faultPhaseMs / 1000} s`,
+  fault:
+    '30% of entries InternalFailure, 2% InvalidArgument ' +
+    `for ${durations.faultPhaseMs / 1000} s`,
   run: () =>
     withRig({ targets: ['eventbridge'] }, async (rig) => {
       const router = rig.startRouter();

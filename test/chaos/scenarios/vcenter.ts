@@ -85,7 +85,8 @@ function networkCut(mode: Exclude<ProxyMode, 'pass'>, cutMs: number) {
     await rig.waitTakenIn('reading after the cut');
     const during = router.logs.slice(logsBefore);
     rig.note(
-      `${during.filter((line) => /reconnect|timed? ?out|ECONN|socket/i.test(line)).length} log lines about the cut`,
+      `${during.filter((line) => /reconnect|timed? ?out|ECONN|socket/i.test(line)).length} ` +
+        'log lines about the cut',
     );
   };
 }
