@@ -30,14 +30,9 @@ import {
   type FunctionAnswer,
   type RecordedCall,
 } from '../stand-ins/openfaas-gateway';
-import {
-  eventExXml,
-  VcsimSoapClient,
-  type VcsimEvent,
-  type VmPlacement,
-} from '../support/vcsim-soap';
 import { startVcsim, vcsimBinaryPath, type BurstResult, type Vcsim } from '../support/vcsim';
 import { waitFor } from '../support/wait';
+import { VcenterActions } from '../support/vcenter-actions';
 import { vcsimStreamEntry } from '../support/config-entries';
 
 const accessKeyId = 'AKIAE2EDELIVERY00000';
@@ -317,49 +312,6 @@ describe('delivery guarantees, end to end', function () {
     );
   });
 });
-
-/** Acts on the simulator as an admin would, and reads back what vCenter logged. */
-class VcenterActions {
-  private constructor(
-    private readonly soap: VcsimSoapClient,
-    readonly vms: VmPlacement[],
-  ) {}
-
-  static async connect(vcsim: Vcsim): Promise<VcenterActions> {
-    const soap = await VcsimSoapClient.loggedIn(vcsim);
-    return new VcenterActions(soap, await soap.findVms());
-  }
-
-  powerOff(vm: VmPlacement): Promise<void> {
-    return this.soap.powerOffVm(vm.vm.ref);
-  }
-
-  powerOn(vm: VmPlacement): Promise<void> {
-    return this.soap.powerOnVm(vm.vm.ref);
-  }
-
-  eventEx(eventTypeId: string): Promise<void> {
-    return this.soap.postEvent(
-      eventExXml({
-        eventTypeId,
-        placement: this.vms[0],
-        severity: 'info',
-        message: `${eventTypeId} for ${this.vms[0].vm.name}`,
-        arguments: [{ key: 'orderId', value: 'A-1042' }],
-      }),
-    );
-  }
-
-  /** vCenter's whole history, oldest first, as an EventHistoryCollector reads it. */
-  async history(): Promise<VcsimEvent[]> {
-    const collector = await this.soap.createCollectorForEvents();
-    try {
-      return await this.soap.readToEnd(collector);
-    } finally {
-      await this.soap.destroyCollector(collector);
-    }
-  }
-}
 
 interface Ran {
   stdout: string;

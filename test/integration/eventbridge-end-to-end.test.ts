@@ -25,9 +25,10 @@ import {
   type ReceivedEvent,
   type RecordedCall,
 } from '../stand-ins/eventbridge-endpoint';
-import { eventExXml, VcsimSoapClient, type VmPlacement } from '../support/vcsim-soap';
+import type { VmPlacement } from '../support/vcsim-soap';
 import { startVcsim, vcsimBinaryPath, type Vcsim, type BurstResult } from '../support/vcsim';
 import { waitFor } from '../support/wait';
+import { VcenterActions, type HistoryEvent } from '../support/vcenter-actions';
 import { vcsimStreamEntry } from '../support/config-entries';
 
 const accessKeyId = 'AKIAE2ETESTKEY000000';
@@ -48,10 +49,6 @@ interface SentEntry {
 }
 
 /** An event of vCenter's own history: its key and the subject its CloudEvent must have. */
-interface HistoryEvent {
-  key: number;
-  subject: string;
-}
 
 interface StartOptions {
   /** The pattern of the `power` bus's rule; default: both power events from this vCenter. */
@@ -388,70 +385,6 @@ describe('vCenter events to EventBridge, end to end', function () {
     }
   });
 });
-
-/** Acts on the simulator as an admin would, and reads back what vCenter logged. */
-class VcenterActions {
-  private constructor(
-    private readonly soap: VcsimSoapClient,
-    readonly vms: VmPlacement[],
-    /** The newest key before the test's actions: later keys are theirs (or the router's). */
-    readonly startKey: number,
-  ) {}
-
-  static async connect(vcsim: Vcsim): Promise<VcenterActions> {
-    const soap = await VcsimSoapClient.loggedIn(vcsim);
-    const vms = await soap.findVms();
-    const { lastEventKey } = await vcsim.status();
-    return new VcenterActions(soap, vms, lastEventKey);
-  }
-
-  powerOff(vm: VmPlacement): Promise<void> {
-    return this.soap.powerOffVm(vm.vm.ref);
-  }
-
-  powerOn(vm: VmPlacement): Promise<void> {
-    return this.soap.powerOnVm(vm.vm.ref);
-  }
-
-  async powerCycle(vm: VmPlacement): Promise<void> {
-    await this.powerOff(vm);
-    await this.powerOn(vm);
-  }
-
-  /** PostEvent of an EventEx; `argumentChars` makes it large through one long argument. */
-  eventEx(eventTypeId: string, argumentChars = 0): Promise<void> {
-    const args = [{ key: 'requestedBy', value: 'e2e' }];
-    if (argumentChars > 0) args.push({ key: 'inventory', value: 'vm;'.repeat(argumentChars / 3) });
-    return this.soap.postEvent(
-      eventExXml({
-        eventTypeId,
-        placement: this.vms[0],
-        severity: 'info',
-        message: `${eventTypeId} for ${this.vms[0].vm.name}`,
-        arguments: args,
-      }),
-    );
-  }
-
-  /** vCenter's history after startKey, oldest first, as an EventHistoryCollector reads it. */
-  async historySinceStart(): Promise<HistoryEvent[]> {
-    const collector = await this.soap.createCollectorForEvents();
-    try {
-      const events = await this.soap.readToEnd(collector);
-      return events
-        .filter((event) => event.key > this.startKey)
-        .map((event) => ({
-          key: event.key,
-          subject:
-            event.type === 'EventEx' || event.type === 'ExtendedEvent'
-              ? (event.eventTypeId ?? event.type)
-              : event.type,
-        }));
-    } finally {
-      await this.soap.destroyCollector(collector);
-    }
-  }
-}
 
 /** `dead-letters list --json` through the CLI code, as an operator runs it. */
 async function deadLetters(dataDir: string, processorName: string): Promise<DeadLetter[]> {

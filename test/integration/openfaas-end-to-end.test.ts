@@ -21,12 +21,6 @@ import { Router } from '../../router/src/router';
 import type { DeadLetter } from '../../router/src/store/dead-letters';
 import type { OperatorOutput } from '../../router/src/store/errors';
 import type { StoreStatus } from '../../router/src/store/status';
-import {
-  eventExXml,
-  generalUserEventXml,
-  VcsimSoapClient,
-  type VmPlacement,
-} from '../support/vcsim-soap';
 import { startVcsim, vcsimBinaryPath, type BurstResult, type Vcsim } from '../support/vcsim';
 import {
   OpenFaasGatewayStandIn,
@@ -34,15 +28,12 @@ import {
   type StandInGatewayOptions,
 } from '../stand-ins/openfaas-gateway';
 import { waitFor } from '../support/wait';
+import { VcenterActions, type HistoryEvent } from '../support/vcenter-actions';
 import { vcsimStreamEntry } from '../support/config-entries';
 
 const powerSubjects = new Set(['VmPoweredOnEvent', 'VmPoweredOffEvent']);
 
 /** An event of vCenter's own history: its key and the subject its CloudEvent must have. */
-interface HistoryEvent {
-  key: number;
-  subject: string;
-}
 
 describe('vCenter events to OpenFaaS functions, end to end', function () {
   let vcsim: Vcsim | undefined;
@@ -472,71 +463,6 @@ describe('vCenter events to OpenFaaS functions, end to end', function () {
     }
   });
 });
-
-/** Acts on the simulator as an admin would, and reads back what vCenter logged. */
-class VcenterActions {
-  private constructor(
-    private readonly soap: VcsimSoapClient,
-    readonly vms: VmPlacement[],
-    /** The newest key before the test's actions: later keys are theirs. */
-    readonly startKey: number,
-  ) {}
-
-  static async connect(vcsim: Vcsim): Promise<VcenterActions> {
-    const soap = await VcsimSoapClient.loggedIn(vcsim);
-    const vms = await soap.findVms();
-    const { lastEventKey } = await vcsim.status();
-    return new VcenterActions(soap, vms, lastEventKey);
-  }
-
-  powerOff(vm: VmPlacement): Promise<void> {
-    return this.soap.powerOffVm(vm.vm.ref);
-  }
-
-  powerOn(vm: VmPlacement): Promise<void> {
-    return this.soap.powerOnVm(vm.vm.ref);
-  }
-
-  async powerCycle(vm: VmPlacement): Promise<void> {
-    await this.powerOff(vm);
-    await this.powerOn(vm);
-  }
-
-  eventEx(eventTypeId: string): Promise<void> {
-    return this.soap.postEvent(
-      eventExXml({
-        eventTypeId,
-        placement: this.vms[0],
-        severity: 'info',
-        message: `${eventTypeId} for ${this.vms[0].vm.name}`,
-        arguments: [{ key: 'requestedBy', value: 'e2e' }],
-      }),
-    );
-  }
-
-  userEvent(message: string): Promise<void> {
-    return this.soap.postEvent(generalUserEventXml({ message, entity: this.vms[0].vm }));
-  }
-
-  /** vCenter's history after startKey, oldest first, as an EventHistoryCollector reads it. */
-  async historySinceStart(): Promise<HistoryEvent[]> {
-    const collector = await this.soap.createCollectorForEvents();
-    try {
-      const events = await this.soap.readToEnd(collector);
-      return events
-        .filter((event) => event.key > this.startKey)
-        .map((event) => ({
-          key: event.key,
-          subject:
-            event.type === 'EventEx' || event.type === 'ExtendedEvent'
-              ? (event.eventTypeId ?? event.type)
-              : event.type,
-        }));
-    } finally {
-      await this.soap.destroyCollector(collector);
-    }
-  }
-}
 
 /** Log entries as JSON lines, kept for the test to read. */
 class LogLines extends Writable {
