@@ -19,7 +19,10 @@ import {
 const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** Every character that broke the original, plus shell syntax and non-ASCII text. */
-const nasty = `a&b<c>"d'e$f\\g h$(touch /tmp/x)\`id\`;|*?%25 ` + `Ünïcödé €😀 &amp; ${'$'}{HOME}`;
+const nasty = [
+  `a&b<c>"d'e$f\\g h$(touch /tmp/x)\`id\`;|*?%25`,
+  `Ünïcödé €😀 &amp; ${'$'}{HOME}`,
+].join(' ');
 const secretNames = [
   'root_password',
   'vcenter_password',

@@ -33,7 +33,7 @@ import {
 import { startVcsim, vcsimBinaryPath, type BurstResult, type Vcsim } from '../support/vcsim';
 import { waitFor } from '../support/wait';
 import { VcenterActions } from '../support/vcenter-actions';
-import { vcsimStreamEntry } from '../support/config-entries';
+import { vcsimFollowedFromStart } from '../support/config-entries';
 
 const accessKeyId = 'AKIAE2EDELIVERY00000';
 const secretAccessKey = 'e2e/Delivery+Secret/9f2kQxLmNoPq';
@@ -371,16 +371,7 @@ function routerConfig(
 ): RouterConfig {
   const retry = { initial_backoff: '10ms', max_backoff: '200ms', max_retry_age: '10m' };
   const entries = [
-    vcsimStreamEntry(
-      vcsim,
-      {
-        ca_file: vcsim.caFile,
-        poll_interval: '100ms',
-        page_size: 50,
-        start_from: 'beginning',
-      },
-      'vcsim',
-    ),
+    vcsimFollowedFromStart(vcsim),
     {
       type: 'processor',
       provider: 'openfaas',

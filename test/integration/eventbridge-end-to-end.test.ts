@@ -29,7 +29,7 @@ import type { VmPlacement } from '../support/vcsim-soap';
 import { startVcsim, vcsimBinaryPath, type Vcsim, type BurstResult } from '../support/vcsim';
 import { waitFor } from '../support/wait';
 import { VcenterActions, type HistoryEvent } from '../support/vcenter-actions';
-import { vcsimStreamEntry } from '../support/config-entries';
+import { vcsimFollowedFromStart } from '../support/config-entries';
 
 const accessKeyId = 'AKIAE2ETESTKEY000000';
 const secretAccessKey = 'e2e/EventBridge+Secret/wJalrXUtnFEMI';
@@ -457,16 +457,7 @@ function routerConfig(vcsim: Vcsim, endpoint: EventBridgeEndpoint): RouterConfig
     },
   });
   const entries = [
-    vcsimStreamEntry(
-      vcsim,
-      {
-        ca_file: vcsim.caFile,
-        poll_interval: '100ms',
-        page_size: 50,
-        start_from: 'beginning',
-      },
-      'vcsim',
-    ),
+    vcsimFollowedFromStart(vcsim),
     processor('power', 'power-events'),
     processor('all', 'all-events'),
   ];

@@ -29,7 +29,7 @@ import {
 } from '../stand-ins/openfaas-gateway';
 import { waitFor } from '../support/wait';
 import { VcenterActions, type HistoryEvent } from '../support/vcenter-actions';
-import { vcsimStreamEntry } from '../support/config-entries';
+import { vcsimFollowedFromStart } from '../support/config-entries';
 
 const powerSubjects = new Set(['VmPoweredOnEvent', 'VmPoweredOffEvent']);
 
@@ -536,16 +536,7 @@ function routerConfig(
   options: OpenFaasEntryOptions = {},
 ): RouterConfig {
   const entries = [
-    vcsimStreamEntry(
-      vcsim,
-      {
-        ca_file: vcsim.caFile,
-        poll_interval: '100ms',
-        page_size: 50,
-        start_from: 'beginning',
-      },
-      'vcsim',
-    ),
+    vcsimFollowedFromStart(vcsim),
     {
       type: 'processor',
       provider: 'openfaas',

@@ -24,3 +24,15 @@ export function vcsimStreamEntry(
     options,
   };
 }
+
+/** The stream the end-to-end tests follow: named `vcsim`, trusting its CA, polling fast,
+ * reading its whole history. */
+export function vcsimFollowedFromStart(vcsim: VcenterLogin & { caFile: string }) {
+  const options = {
+    ca_file: vcsim.caFile,
+    poll_interval: '100ms',
+    page_size: 50,
+    start_from: 'beginning',
+  };
+  return vcsimStreamEntry(vcsim, options, 'vcsim');
+}
