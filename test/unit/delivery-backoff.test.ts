@@ -1,6 +1,6 @@
 // Backoff and the decision after an attempt: pure functions, no store.
 import assert from 'node:assert/strict';
-import { formatDurationMs, retryDelayMs } from '../../router/src/delivery/backoff';
+import { formatElapsedMs, retryDelayMs } from '../../router/src/delivery/backoff';
 import { decideUpdate } from '../../router/src/delivery/outcome';
 
 const retry = { initialBackoffMs: 1_000, maxBackoffMs: 60_000, maxRetryAgeMs: 3_600_000 };
@@ -34,10 +34,10 @@ describe('delivery: backoff', () => {
   });
 
   it('says durations the way an operator reads them', () => {
-    assert.equal(formatDurationMs(250), '250ms');
-    assert.equal(formatDurationMs(5_000), '5s');
-    assert.equal(formatDurationMs(185_000), '3m 5s');
-    assert.equal(formatDurationMs(86_400_000 + 7_200_000), '1d 2h');
+    assert.equal(formatElapsedMs(250), '250ms');
+    assert.equal(formatElapsedMs(5_000), '5s');
+    assert.equal(formatElapsedMs(185_000), '3m 5s');
+    assert.equal(formatElapsedMs(86_400_000 + 7_200_000), '1d 2h');
   });
 });
 

@@ -1,7 +1,7 @@
 // `vmware-event-router status --data-dir DIR [--json]`: what the store holds, read from the
 // database while the router runs (SQLite's WAL lets it read without stopping anything).
 import { Command } from 'commander';
-import { formatDurationMs } from '../delivery/backoff';
+import { formatElapsedMs } from '../delivery/backoff';
 import { databaseFile, defaultDataDir } from '../store/database';
 import { runOperatorCommand, type OperatorOutput } from '../store/errors';
 import { lockHolder } from '../store/lock';
@@ -72,9 +72,9 @@ function describeProcessor(p: ProcessorStatus): string[] {
  * this grows too; the checkpoint's write time tells the two apart. */
 function lag(createdTime: string): string {
   const ms = Date.now() - Date.parse(createdTime);
-  return Number.isNaN(ms) ? 'unknown' : ms < 1_000 ? 'under 1s' : formatDurationMs(ms);
+  return Number.isNaN(ms) ? 'unknown' : ms < 1_000 ? 'under 1s' : formatElapsedMs(ms);
 }
 
 function ago(ms: number): string {
-  return ms < 1_000 ? 'just now' : `${formatDurationMs(ms)} ago`;
+  return ms < 1_000 ? 'just now' : `${formatElapsedMs(ms)} ago`;
 }

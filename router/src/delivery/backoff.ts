@@ -17,7 +17,7 @@ export function retryDelayMs(
 }
 
 /** `1h 2m`, `3m 4s`, `5s`, `250ms`: for "gave up after …" reasons. */
-export function formatDurationMs(ms: number): string {
+export function formatElapsedMs(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
   const seconds = Math.floor(ms / 1_000);
   const units: [number, string][] = [

@@ -17,7 +17,7 @@ import type { StoredEventRow } from '../store/buffered-events';
 import type { RouterStore } from '../store/store';
 import type { RouterCloudEvent } from '../events/cloudevent-json';
 import { messageOf } from '../store/errors';
-import { formatDurationMs } from './backoff';
+import { formatElapsedMs } from './backoff';
 import { decideUpdate } from './outcome';
 
 export interface DispatcherOptions {
@@ -398,7 +398,7 @@ export class Dispatcher {
         'target failing; retrying with backoff',
       );
     } else if (!firstRetry && lane.failingSinceMs !== undefined) {
-      const failedFor = formatDurationMs(nowMs - lane.failingSinceMs);
+      const failedFor = formatElapsedMs(nowMs - lane.failingSinceMs);
       lane.failingSinceMs = undefined;
       this.log.info({ target: lane.target, failedFor }, 'target recovered');
     }

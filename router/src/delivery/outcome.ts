@@ -4,7 +4,7 @@
 import type { RetryOptions } from '../config/types';
 import type { DeliveryResult } from '../processors/processor';
 import type { DeliveryUpdate, PendingDelivery } from '../store/deliveries';
-import { formatDurationMs, retryDelayMs } from './backoff';
+import { formatElapsedMs, retryDelayMs } from './backoff';
 
 export interface Attempt {
   delivery: Pick<PendingDelivery, 'seq' | 'attempts' | 'firstAttemptMs'>;
@@ -31,7 +31,7 @@ export function decideUpdate(
   const triedForMs = nowMs - firstAttemptMs;
   if (triedForMs >= retry.maxRetryAgeMs) {
     const reason =
-      `gave up after ${formatDurationMs(triedForMs)} and ${attempts} attempts: ` + result.reason;
+      `gave up after ${formatElapsedMs(triedForMs)} and ${attempts} attempts: ` + result.reason;
     return { outcome: 'dead', seq, attempts, firstAttemptMs, reason };
   }
   const nextAttemptMs = nowMs + retryDelayMs(attempts, retry, random);
